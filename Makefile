@@ -1,0 +1,83 @@
+# Granska: `make run` serves the demo, `make test` runs every check.
+# Both set up .venv from requirements.lock (pinned, with hashes) when it is missing or stale.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PG_URL ?= postgres://postgres@127.0.0.1:5432/granska
+SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
+# The development server listens here.
+ADDR ?= 127.0.0.1:8000
+
+.PHONY: help install run test lint typecheck migrations-check messages-check \
+	test-sqlite test-postgres bench lock clean
+
+help:
+	@echo "make run    set up, load the catalog and demo data, serve http://$(ADDR) (SQLite)"
+	@echo "make test   set up, lint, type-check, then the whole suite on SQLite and PostgreSQL"
+	@echo "make bench  the benchmarks, one 'name: value' a line"
+
+$(STAMP): requirements.lock pyproject.toml src/granska/locale/sv/LC_MESSAGES/django.po
+	@if [ ! -x $(BIN)/python ]; then \
+		python=$$(scripts/find-python); \
+		echo "Creating $(VENV) with $$python"; \
+		"$$python" -m venv $(VENV); \
+	fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@mkdir -p var
+	cd src/granska && ../../$(BIN)/granska compilemessages --locale sv >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/granska migrate --no-input
+	$(BIN)/granska catalog load
+	$(BIN)/granska demo
+	$(BIN)/granska runserver $(ADDR)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy src
+
+migrations-check: install
+	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/granska makemigrations --check --dry-run
+
+messages-check: install
+	$(BIN)/python scripts/check-messages
+
+test-sqlite: install
+	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest -q
+
+# PostgreSQL runs the same suite. Outside CI an unreachable server is reported loudly and the
+# run goes on with SQLite's result; in CI (CI=true) it fails.
+test-postgres: install
+	@if DATABASE_URL=$(PG_URL) $(BIN)/python scripts/db-reachable; then \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q; \
+	elif [ "$${CI:-}" = "true" ]; then \
+		echo "PostgreSQL at $(PG_URL) is unreachable, and CI requires it." >&2; exit 1; \
+	else \
+		echo; echo "!!!!!!!! PostgreSQL at $(PG_URL) is unreachable: the suite ran on SQLite ONLY !!!!!!!!"; echo; \
+	fi
+
+test: lint typecheck migrations-check messages-check test-sqlite test-postgres
+
+bench: install
+	$(BIN)/python bench/run.py
+
+# Regenerates requirements.lock from pyproject.toml (needs network access to PyPI).
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml scripts/build-requirements.txt --extra dev --universal \
+		--python-version 3.12 --generate-hashes -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Granska: SPUR reviews of medical specialist training, from booking to follow-up."""

@@ -1,0 +1,345 @@
+"""Demo data: fictional units, people and reviews, written for Granska.
+
+Every name, unit and text here is invented. The reviews stand at different steps of the
+lifecycle, under one or both regulations, with grades from A to D, so that every page has
+something to show.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from granska.accounts.models import Role, User
+from granska.catalog.loader import read_catalog
+from granska.catalog.models import Area, Criterion, ProtocolVersion
+from granska.catalog.selectors import protocol_areas
+from granska.catalog.services import protocol_load
+from granska.reviews.models import (
+    Assignment,
+    CareProvider,
+    Finding,
+    Outcome,
+    Region,
+    Review,
+    Source,
+    Specialty,
+    Status,
+    Unit,
+    UnitKind,
+)
+from granska.reviews.services import (
+    area_grade_set,
+    assessment_write,
+    finding_record,
+    review_create,
+)
+from granska.reviews.suggestions import area_suggestions
+
+DEMO_PASSWORD = "granska-demo"  # noqa: S105 - development only; production refuses the demo
+DEMO_MARKER_UNIT = "Björkhagens vårdcentral"
+
+USERS = [
+    ("kansli@granska.example", "Lena Ekström", Role.KANSLI),
+    ("johan.berg@granska.example", "Johan Berg", Role.INSPEKTOR),
+    ("sara.nyqvist@granska.example", "Sara Nyqvist", Role.INSPEKTOR),
+    ("per.holm@granska.example", "Per Holm", Role.INSPEKTOR),
+    ("amira.haddad@granska.example", "Amira Haddad", Role.INSPEKTOR),
+    ("eva.strand@granska.example", "Eva Strand", Role.VERKSAMHET),
+    ("omar.lindqvist@granska.example", "Omar Lindqvist", Role.VERKSAMHET),
+    ("ingrid.sol@granska.example", "Ingrid Sol", Role.OBSERVATOR),
+]
+
+# Short narratives per area, in our own words; "{unit}" is the unit's name.
+NARRATIVES = {
+    "A": "{unit} har skriftliga riktlinjer för ST som är kända av chefer och handledare. "
+    "Patientunderlaget är brett och ger ST-läkarna möjlighet att möta specialitetens "
+    "vanliga tillstånd.",
+    "B": "Varje ST-läkare har en huvudhandledare med specialistkompetens och "
+    "handledarutbildning. Studierektorn har en skriftlig uppdragsbeskrivning och träffar "
+    "handledarna varje termin.",
+    "C": "Lokalerna är ändamålsenliga och varje ST-läkare har en egen arbetsplats. "
+    "Utrustningen för undersökning och distansmöten fungerar väl.",
+    "D": "Introduktionen följer ett skriftligt program. Det individuella "
+    "utbildningsprogrammet upprättas inom de första månaderna och stäms av med studierektor.",
+    "E": "Handledning sker schemalagt varannan vecka. Bedömningsinstrument som mini-CEX och "
+    "DOPS används, men återkopplingen varierar mellan handledarna.",
+    "F": "Kurser planeras i utbildningsprogrammet och ST-läkarna får gå på dem. Den interna "
+    "utbildningen är inte alltid kopplad till delmålen.",
+    "G": "ST-läkarna gör sitt skriftliga individuella arbete med stöd av en FoU-enhet och "
+    "deltar i enhetens förbättringsarbete.",
+    "H": "ST-läkarna handleder studenter och undervisar personal. Strukturerad bedömning av "
+    "ledarskap och kommunikation förekommer men dokumenteras sällan.",
+}
+
+NOTES = {
+    Outcome.UPPFYLLT: "Bekräftat vid intervju med ST-läkare och handledare.",
+    Outcome.DELVIS: "Finns för en del av ST-läkarna men inte för alla.",
+    Outcome.EJ_UPPFYLLT: "Saknas enligt både intervjuer och dokument.",
+    Outcome.EJ_RELEVANT: "Gäller inte enhetens uppdrag.",
+}
+
+
+@dataclass(frozen=True)
+class DemoReview:
+    unit: str
+    regulations: tuple[str, ...]
+    status: str
+    visit: datetime.date | None
+    inspectors: tuple[str, ...]
+    # Criteria that are not fully met, by code; all others in scope are met.
+    deviations: dict[str, str]
+    # Areas to leave unassessed (a visit in progress), and whether grades are set.
+    unassessed_areas: str = ""
+    graded: bool = True
+    # (area, regulation, grade, reason): grades the inspectors set against the suggestion.
+    overrides: tuple[tuple[str, str, str, str], ...] = ()
+    summary: tuple[str, str, str] = ("", "", "")
+
+
+BOTH = ("SOSFS 2015:8", "HSLF-FS 2021:8")
+ONLY_2021 = ("HSLF-FS 2021:8",)
+ONLY_2015 = ("SOSFS 2015:8",)
+
+REVIEWS = [
+    DemoReview(
+        unit=DEMO_MARKER_UNIT,
+        regulations=BOTH,
+        status=Status.SLUTRAPPORT,
+        visit=datetime.date(2026, 9, 17),
+        inspectors=("johan.berg@granska.example", "sara.nyqvist@granska.example"),
+        deviations={
+            "A4": Outcome.DELVIS,
+            "E8": Outcome.DELVIS,
+            "F6": Outcome.EJ_UPPFYLLT,
+            "G9": Outcome.EJ_RELEVANT,
+            "G10": Outcome.EJ_UPPFYLLT,
+            "H13": Outcome.DELVIS,
+        },
+        overrides=(
+            (
+                "B",
+                "HSLF-FS 2021:8",
+                "B",
+                "Handledarresurserna räcker i dag men är sårbara inför höstens pensionsavgångar.",
+            ),
+        ),
+        summary=(
+            "Engagerad studierektor med tydligt uppdrag\nVälutrustade lokaler\n"
+            "Brett patientunderlag",
+            "Återkopplingen efter bedömningar varierar\nIntern utbildning saknar koppling "
+            "till delmålen",
+            "Gemensam mall för återkoppling i handledargruppen\nKoppla internutbildningen "
+            "till målbeskrivningen",
+        ),
+    ),
+    DemoReview(
+        unit="Medicinkliniken Sjöstad",
+        regulations=ONLY_2021,
+        status=Status.FAKTAGRANSKNING,
+        visit=datetime.date(2026, 10, 8),
+        inspectors=("per.holm@granska.example", "amira.haddad@granska.example"),
+        deviations={
+            "D7": Outcome.DELVIS,
+            "E4": Outcome.EJ_UPPFYLLT,
+            "E6": Outcome.DELVIS,
+            "E9": Outcome.DELVIS,
+            "H2": Outcome.DELVIS,
+            "B9": Outcome.DELVIS,
+        },
+        summary=(
+            "Bra introduktionsprogram\nStort och varierat patientunderlag",
+            "Utbildningsprogrammen revideras sällan\nKompetensbedömningar dokumenteras inte",
+            "Inför fasta tider för revision av utbildningsprogrammen",
+        ),
+    ),
+    DemoReview(
+        unit="Psykiatriska kliniken Älvby",
+        regulations=ONLY_2015,
+        status=Status.BESOK,
+        visit=datetime.date(2026, 11, 19),
+        inspectors=("sara.nyqvist@granska.example", "per.holm@granska.example"),
+        deviations={"B5": Outcome.DELVIS, "C3": Outcome.DELVIS},
+        unassessed_areas="FGH",
+        graded=False,
+    ),
+    DemoReview(
+        unit="Barnkliniken Ekudden",
+        regulations=BOTH,
+        status=Status.UTKAST,
+        visit=datetime.date(2026, 10, 29),
+        inspectors=("johan.berg@granska.example", "amira.haddad@granska.example"),
+        deviations={
+            "H5": Outcome.EJ_UPPFYLLT,
+            "H7": Outcome.DELVIS,
+            "E13": Outcome.DELVIS,
+            "E7": Outcome.UPPFYLLT,
+            "D13": Outcome.EJ_RELEVANT,
+        },
+        summary=(
+            "Välstrukturerad handledning\nGott samarbete med barnhälsovården",
+            "Kommunikativ kompetens bedöms inte fortlöpande",
+            "Inför strukturerad återkoppling på undervisning",
+        ),
+    ),
+    DemoReview(
+        unit="Tallmons vårdcentral",
+        regulations=ONLY_2021,
+        status=Status.FORBEREDELSE,
+        visit=datetime.date(2027, 2, 4),
+        inspectors=("amira.haddad@granska.example", "johan.berg@granska.example"),
+        deviations={},
+        unassessed_areas="ABCDEFGH",
+        graded=False,
+    ),
+    DemoReview(
+        unit="Kirurgkliniken Norrhamn",
+        regulations=ONLY_2021,
+        status=Status.BOKAD,
+        visit=None,
+        inspectors=(),
+        deviations={},
+        unassessed_areas="ABCDEFGH",
+        graded=False,
+    ),
+]
+
+UNITS = {
+    # name: (kind, care provider, region, specialty, contacts)
+    DEMO_MARKER_UNIT: (
+        UnitKind.VARDCENTRAL,
+        "Region Norrsund",
+        "Region Norrsund",
+        "Allmänmedicin",
+        ("eva.strand@granska.example",),
+    ),
+    "Medicinkliniken Sjöstad": (
+        UnitKind.KLINIK,
+        "Region Västerdal",
+        "Region Västerdal",
+        "Internmedicin",
+        ("omar.lindqvist@granska.example",),
+    ),
+    "Psykiatriska kliniken Älvby": (
+        UnitKind.KLINIK,
+        "Region Österå",
+        "Region Österå",
+        "Psykiatri",
+        (),
+    ),
+    "Barnkliniken Ekudden": (
+        UnitKind.KLINIK,
+        "Region Norrsund",
+        "Region Norrsund",
+        "Barn- och ungdomsmedicin",
+        (),
+    ),
+    "Tallmons vårdcentral": (
+        UnitKind.VARDCENTRAL,
+        "Tallmon Hälsa AB",
+        "Region Västerdal",
+        "Allmänmedicin",
+        (),
+    ),
+    "Kirurgkliniken Norrhamn": (UnitKind.KLINIK, "Region Österå", "Region Österå", "Kirurgi", ()),
+}
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created: bool
+    users: list[tuple[str, str, str]]
+
+
+def demo_users() -> list[tuple[str, str, str]]:
+    return [(email, name, str(role.label)) for email, name, role in USERS]
+
+
+@transaction.atomic
+def demo_load() -> DemoResult:
+    """Loads the demo once; a second call changes nothing."""
+    if Unit.objects.filter(name=DEMO_MARKER_UNIT).exists():
+        return DemoResult(created=False, users=demo_users())
+    protocol = ProtocolVersion.objects.filter(code="spur-st-2025").first()
+    if protocol is None:
+        protocol = protocol_load(spec=read_catalog(settings.GRANSKA_DEFAULT_CATALOG)).protocol
+
+    users = {}
+    for email, name, role in USERS:
+        user = User.objects.create_user(
+            email=email,
+            password=DEMO_PASSWORD,
+            full_name=name,
+            role=role,
+            is_staff=role == Role.KANSLI,
+        )
+        if role == Role.KANSLI:
+            user.is_superuser = True
+            user.save(update_fields=["is_superuser"])
+        users[email] = user
+
+    units = {}
+    for name, (kind, provider, region, specialty, contacts) in UNITS.items():
+        unit = Unit.objects.create(
+            name=name,
+            kind=kind,
+            care_provider=CareProvider.objects.get_or_create(name=provider)[0],
+            region=Region.objects.get_or_create(name=region)[0],
+            specialty=Specialty.objects.get_or_create(name=specialty)[0],
+        )
+        unit.members.set([users[email] for email in contacts])
+        units[name] = unit
+
+    areas = protocol_areas(protocol)
+    for plan in REVIEWS:
+        review = review_create(
+            unit=units[plan.unit],
+            protocol=protocol,
+            regulations=plan.regulations,
+            visit_date=plan.visit,
+            status=plan.status,
+        )
+        for email in plan.inspectors:
+            Assignment.objects.create(review=review, inspector=users[email])
+        review.strengths, review.weaknesses, review.improvements = plan.summary
+        review.save(update_fields=["strengths", "weaknesses", "improvements"])
+        for area in areas:
+            if area.code not in plan.unassessed_areas:
+                _assess_area(review, area, plan)
+    return DemoResult(created=True, users=demo_users())
+
+
+def _assess_area(review: Review, area: Area, plan: DemoReview) -> None:
+    criteria: list[Criterion] = list(area.criteria.all())
+    in_scope = [c for c in criteria if any(c.applies_to(r) for r in review.regulations)]
+    for criterion in in_scope:
+        outcome = plan.deviations.get(criterion.code, Outcome.UPPFYLLT)
+        finding_record(
+            review=review,
+            criterion=criterion,
+            outcome=outcome,
+            note=NOTES[Outcome(outcome)] if outcome != Outcome.UPPFYLLT else "",
+            source=Source.INTERVJU if outcome != Outcome.EJ_RELEVANT else Source.DOKUMENT,
+        )
+    assessment_write(
+        review=review, area=area, narrative=NARRATIVES[area.code].format(unit=review.unit.name)
+    )
+    if not plan.graded:
+        return
+    outcomes = dict(
+        Finding.objects.filter(review=review, criterion__area=area).values_list(
+            "criterion__code", "outcome"
+        )
+    )
+    suggestions = area_suggestions(
+        area,
+        criteria,
+        outcomes,
+        review.regulations,
+        max_ki_exceptions=review.protocol.max_ki_exceptions,
+    )
+    overrides = {(a, r): (g, why) for a, r, g, why in plan.overrides}
+    for regulation, suggestion in suggestions.items():
+        grade, reason = overrides.get((area.code, regulation), (suggestion.grade, ""))
+        area_grade_set(review=review, area=area, regulation=regulation, grade=grade, reason=reason)

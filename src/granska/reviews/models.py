@@ -1,0 +1,308 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from granska.catalog.models import Area, Criterion, ProtocolVersion, Regulation
+
+
+class Region(models.Model):
+    """A Swedish region (the regional health authority the unit belongs to)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CareProvider(models.Model):
+    """A vårdgivare: the employer responsible for the unit's ST (a region or a private company)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("care provider")
+        verbose_name_plural = _("care providers")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Specialty(models.Model):
+    """A medical specialty, such as allmänmedicin, whose ST a review looks at."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("specialty")
+        verbose_name_plural = _("specialties")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    KLINIK = "klinik", _("clinic")
+    VARDCENTRAL = "vardcentral", _("health centre (vårdcentral)")
+    ANNAN = "annan", _("other unit")
+
+
+class Unit(models.Model):
+    """A clinic or vårdcentral that trains ST-läkare and is reviewed about every five years."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    care_provider = models.ForeignKey(
+        CareProvider,
+        on_delete=models.PROTECT,
+        related_name="units",
+        verbose_name=_("care provider"),
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="units", verbose_name=_("region")
+    )
+    specialty = models.ForeignKey(
+        Specialty, on_delete=models.PROTECT, related_name="units", verbose_name=_("specialty")
+    )
+    # The unit's own people (verksamhetschef, studierektor) who log in to see its reviews.
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="units", blank=True, verbose_name=_("contacts")
+    )
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ("name",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("name", "care_provider"), name="unit_name_unique_per_care_provider"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    """The lifecycle of a review (SPEC §2), in order."""
+
+    BOKAD = "bokad", _("Booked")
+    FORBEREDELSE = "forberedelse", _("Preparation")
+    BESOK = "besok", _("Site visit")
+    UTKAST = "utkast", _("Draft")
+    FAKTAGRANSKNING = "faktagranskning", _("Fact check")
+    SLUTRAPPORT = "slutrapport", _("Final report")
+    HANDLINGSPLAN = "handlingsplan", _("Action plan")
+    UPPFOLJNING = "uppfoljning", _("Follow-up")
+    AVSLUTAD = "avslutad", _("Closed")
+
+
+class Review(models.Model):
+    """One SPUR review of one unit: booked, prepared, visited, written, reported, followed up.
+
+    A review is assessed against one or both regulations and keeps the protocol version it was
+    booked with for good.
+    """
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("unit")
+    )
+    specialty = models.ForeignKey(
+        Specialty, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("specialty")
+    )
+    protocol = models.ForeignKey(
+        ProtocolVersion,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("protocol version"),
+    )
+    under_2015 = models.BooleanField(_("SOSFS 2015:8 in scope"), default=False)
+    under_2021 = models.BooleanField(_("HSLF-FS 2021:8 in scope"), default=True)
+    visit_date = models.DateField(_("visit date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.BOKAD
+    )
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Assignment",
+        related_name="assigned_reviews",
+        verbose_name=_("inspectors"),
+    )
+    # The report's summary: one point a line in each list.
+    strengths = models.TextField(_("strengths"), blank=True)
+    weaknesses = models.TextField(_("weaknesses"), blank=True)
+    improvements = models.TextField(_("improvement potential"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ("-visit_date", "-pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(under_2015=True) | Q(under_2021=True),
+                name="review_has_a_regulation_in_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        date = self.visit_date.isoformat() if self.visit_date else _("no date")
+        return f"{self.unit} ({date})"
+
+    @property
+    def regulations(self) -> tuple[str, ...]:
+        """The regulations in scope, in the order the report's grade columns use."""
+        in_scope = []
+        if self.under_2015:
+            in_scope.append(Regulation.SOSFS_2015_8.value)
+        if self.under_2021:
+            in_scope.append(Regulation.HSLF_FS_2021_8.value)
+        return tuple(in_scope)
+
+
+class Assignment(models.Model):
+    """An inspector assigned to a review (two per review)."""
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("review")
+    )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("inspector"),
+    )
+    created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ("created_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("review", "inspector"), name="assignment_inspector_once_per_review"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspector} → {self.review}"
+
+
+class Outcome(models.TextChoices):
+    """What the inspectors found for one criterion. No finding at all means ej bedömt."""
+
+    UPPFYLLT = "uppfyllt", _("met")
+    DELVIS = "delvis", _("partly met")
+    EJ_UPPFYLLT = "ej_uppfyllt", _("not met")
+    EJ_RELEVANT = "ej_relevant", _("not relevant")
+
+
+class Source(models.TextChoices):
+    """Where the evidence for a finding comes from."""
+
+    INTERVJU = "intervju", _("interview")
+    ENKAT = "enkat", _("survey")
+    DOKUMENT = "dokument", _("document")
+    PLATSBESOK = "platsbesok", _("site visit")
+
+
+class Finding(models.Model):
+    """The inspectors' finding for one criterion of one review, with a note and its source."""
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="findings", verbose_name=_("review")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="findings", verbose_name=_("criterion")
+    )
+    outcome = models.CharField(_("finding"), max_length=20, choices=Outcome.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+        ordering = ("review", "criterion__area__position", "criterion__position")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("review", "criterion"), name="finding_once_per_criterion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}: {self.get_outcome_display() or '-'}"
+
+
+class AreaAssessment(models.Model):
+    """The inspectors' text for one area of one review; the grades hang from it."""
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("review")
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("area")
+    )
+    narrative = models.TextField(_("narrative"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("area assessment")
+        verbose_name_plural = _("area assessments")
+        ordering = ("review", "area__position")
+        constraints = [
+            models.UniqueConstraint(fields=("review", "area"), name="assessment_once_per_area"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} – {self.area.code}"
+
+
+class Grade(models.TextChoices):
+    A = "A", "A"
+    B = "B", "B"
+    C = "C", "C"
+    D = "D", "D"
+
+
+class AreaGrade(models.Model):
+    """The grade the inspectors set for one area under one regulation in scope.
+
+    Where it differs from Granska's suggestion the inspectors give their reason.
+    """
+
+    assessment = models.ForeignKey(
+        AreaAssessment, on_delete=models.CASCADE, related_name="grades", verbose_name=_("area")
+    )
+    regulation = models.CharField(_("regulation"), max_length=20, choices=Regulation.choices)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+    deviation_reason = models.TextField(_("reason for departing from the suggestion"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("area grade")
+        verbose_name_plural = _("area grades")
+        ordering = ("assessment", "regulation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("assessment", "regulation"), name="grade_once_per_regulation"
+            ),
+            models.CheckConstraint(condition=Q(grade__in=Grade.values), name="grade_is_a_to_d"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} {self.regulation}: {self.grade}"

@@ -1,0 +1,68 @@
+"""`granska demo`: fictional data that shows every part, loaded once, never in production."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from granska.accounts.models import Role, User
+from granska.reviews.models import AreaGrade, Review, Status
+
+
+def demo() -> str:
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_has_a_user_for_every_role_and_prints_the_logins() -> None:
+    output = demo()
+    for role in Role:
+        user = User.objects.filter(role=role).first()
+        assert user is not None, role
+        assert user.email in output
+        assert user.check_password("granska-demo")
+    assert "granska-demo" in output
+
+
+@pytest.mark.django_db
+def test_demo_reviews_span_states_regulations_and_grades() -> None:
+    demo()
+    reviews = Review.objects.all()
+    assert len({r.status for r in reviews}) >= 5
+    assert {r.regulations for r in reviews} >= {
+        ("SOSFS 2015:8",),
+        ("HSLF-FS 2021:8",),
+        ("SOSFS 2015:8", "HSLF-FS 2021:8"),
+    }
+    grades = set(AreaGrade.objects.values_list("grade", flat=True))
+    assert {"A", "B", "C", "D"} <= grades
+    assert AreaGrade.objects.exclude(deviation_reason="").exists()
+    assert reviews.filter(status=Status.SLUTRAPPORT).exclude(strengths="").exists()
+
+
+@pytest.mark.django_db
+def test_demo_twice_changes_nothing() -> None:
+    demo()
+    counts = (User.objects.count(), Review.objects.count(), AreaGrade.objects.count())
+    assert "redan" in demo()
+    assert (User.objects.count(), Review.objects.count(), AreaGrade.objects.count()) == counts
+
+
+@pytest.mark.django_db
+def test_every_demo_review_page_opens_for_the_kansli(client: Client) -> None:
+    demo()
+    client.force_login(User.objects.get(role=Role.KANSLI))
+    for review in Review.objects.all():
+        assert client.get(reverse("reviews:detail", args=[review.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_is_refused_in_production(settings: object) -> None:
+    settings.PRODUCTION = True  # type: ignore[attr-defined]
+    with pytest.raises(CommandError, match="produktion"):
+        demo()
+    assert not User.objects.exists()

@@ -1,0 +1,201 @@
+"""The review list and the review page, as the people who use them see them."""
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from granska.accounts.models import Role, User
+from granska.catalog.models import ProtocolVersion
+from granska.reviews.models import Assignment, Review, Status
+from granska.reviews.services import area_grade_set, finding_record, review_create
+from tests.factories import RegionFactory, SpecialtyFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture
+def kansli(db: None) -> User:
+    return UserFactory(role=Role.KANSLI)
+
+
+def logged_in(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client
+
+
+def text(response: Any) -> str:
+    """The page's text without tags and with whitespace folded."""
+    html = response.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_pages_need_a_login(client: Client, protocol: ProtocolVersion) -> None:
+    review = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
+    for url in (reverse("reviews:list"), reverse("reviews:detail", args=[review.pk])):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_with_email_and_password(client: Client, kansli: User) -> None:
+    response = client.post(
+        reverse("login"), {"username": kansli.email, "password": "rätt-lösenord-för-test"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("reviews:list")).status_code == 200
+
+
+def test_failed_login_says_so_in_swedish(client: Client, kansli: User) -> None:
+    response = client.post(reverse("login"), {"username": kansli.email, "password": "fel"})
+    assert response.status_code == 200
+    assert "korrekt" in text(response)  # Django's Swedish message for a wrong password
+
+
+def test_list_filters_by_status_specialty_and_region(
+    client: Client, kansli: User, protocol: ProtocolVersion
+) -> None:
+    north = RegionFactory(name="Region Nord")
+    psychiatry = SpecialtyFactory(name="Psykiatri")
+    a = review_create(
+        unit=UnitFactory(name="Enhet Alfa", region=north),
+        protocol=protocol,
+        regulations=("SOSFS 2015:8",),
+        status=Status.UTKAST,
+    )
+    b = review_create(
+        unit=UnitFactory(name="Enhet Beta", specialty=psychiatry),
+        protocol=protocol,
+        regulations=("SOSFS 2015:8",),
+    )
+    c = review_create(
+        unit=UnitFactory(name="Enhet Gamma"), protocol=protocol, regulations=("HSLF-FS 2021:8",)
+    )
+    logged_in(client, kansli)
+
+    def names(**params: Any) -> set[str]:
+        response = client.get(reverse("reviews:list"), params)
+        return {r.unit.name for r in response.context["reviews"]}
+
+    assert names() == {"Enhet Alfa", "Enhet Beta", "Enhet Gamma"}
+    assert names(status="utkast") == {"Enhet Alfa"}
+    assert names(specialty=psychiatry.pk) == {"Enhet Beta"}
+    assert names(region=north.pk) == {"Enhet Alfa"}
+    assert {a.pk, b.pk, c.pk} == {
+        r.pk for r in client.get(reverse("reviews:list")).context["reviews"]
+    }
+
+
+def test_list_with_a_bad_filter_says_which_and_shows_all(
+    client: Client, kansli: User, protocol: ProtocolVersion
+) -> None:
+    review_create(
+        unit=UnitFactory(name="Enhet Alfa"), protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
+    response = logged_in(client, kansli).get(reverse("reviews:list"), {"status": "påhittad"})
+    assert response.status_code == 200
+    assert "påhittad" in text(response)  # "Välj ett giltigt alternativ. påhittad finns inte…"
+    assert "Enhet Alfa" in text(response)
+
+
+def test_list_answers_htmx_with_the_results_only(
+    client: Client, kansli: User, protocol: ProtocolVersion
+) -> None:
+    review_create(
+        unit=UnitFactory(name="Enhet Alfa"), protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
+    response = logged_in(client, kansli).get(
+        reverse("reviews:list"), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert 'id="results"' in html
+    assert "Enhet Alfa" in html
+    assert "<html" not in html
+
+
+def test_review_page_shows_areas_criteria_findings_and_grades(
+    client: Client, kansli: User, protocol: ProtocolVersion
+) -> None:
+    review = review_create(
+        unit=UnitFactory(name="Enhet Alfa"),
+        protocol=protocol,
+        regulations=("SOSFS 2015:8", "HSLF-FS 2021:8"),
+    )
+    e4 = protocol.criteria.get(code="E4")
+    finding_record(
+        review=review, criterion=e4, outcome="ej_uppfyllt", note="Inga dokumenterade bedömningar."
+    )
+    area_grade_set(
+        review=review, area=protocol.areas.get(code="E"), regulation="SOSFS 2015:8", grade="D"
+    )
+    page = text(logged_in(client, kansli).get(reverse("reviews:detail", args=[review.pk])))
+    for area in protocol.areas.all():
+        assert f"{area.code}. {area.title}" in page
+    for criterion in protocol.criteria.all():
+        assert criterion.text in page, criterion.code
+    assert "Inga dokumenterade bedömningar." in page
+    assert "ej uppfyllt" in page
+    assert "endast 2021" in page
+    assert "endast 2015" in page
+    assert "STRUKTUR" in page
+    assert "PROCESS" in page
+    assert "Ej bedömda: E1, E2, E3" in page
+
+
+def test_review_page_leaves_out_criteria_of_a_regulation_out_of_scope(
+    client: Client, kansli: User, protocol: ProtocolVersion
+) -> None:
+    review = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
+    page = text(logged_in(client, kansli).get(reverse("reviews:detail", args=[review.pk])))
+    only_2021 = protocol.criteria.filter(code__in=["E7", "G11"])
+    assert only_2021.count() == 2
+    for criterion in only_2021:
+        assert f"{criterion.code} {criterion.text}" not in page
+    assert "G3" in page
+    assert "endast" not in page  # one regulation in scope: no "endast" labels
+    assert "HSLF-FS 2021:8" not in page
+
+
+def test_review_page_in_english(client: Client, kansli: User, protocol: ProtocolVersion) -> None:
+    review = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
+    logged_in(client, kansli)
+    client.post(reverse("set_language"), {"language": "en"})
+    page = text(client.get(reverse("reviews:detail", args=[review.pk])))
+    assert "Not assessed" in page
+    assert "Ej bedömda" not in page
+
+
+def test_review_page_runs_a_fixed_number_of_queries(
+    client: Client,
+    kansli: User,
+    protocol: ProtocolVersion,
+    django_assert_max_num_queries: Any,
+) -> None:
+    def queries_for(review: Review) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("reviews:detail", args=[review.pk])).status_code == 200
+        return len(captured)
+
+    logged_in(client, kansli)
+    # One finding and one grade against every finding and every grade, two inspectors.
+    sparse = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
+    finding_record(review=sparse, criterion=protocol.criteria.get(code="A1"), outcome="uppfyllt")
+    area_grade_set(
+        review=sparse, area=protocol.areas.get(code="A"), regulation="SOSFS 2015:8", grade="A"
+    )
+    full = review_create(
+        unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8", "HSLF-FS 2021:8")
+    )
+    for criterion in protocol.criteria.all():
+        finding_record(review=full, criterion=criterion, outcome="uppfyllt")
+    for area in protocol.areas.all():
+        for regulation in full.regulations:
+            area_grade_set(review=full, area=area, regulation=regulation, grade="A")
+    for inspector in UserFactory.create_batch(2):
+        Assignment.objects.create(review=full, inspector=inspector)
+    assert queries_for(sparse) == queries_for(full)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("reviews:detail", args=[full.pk]))

@@ -1,0 +1,68 @@
+"""Production mode refuses unsafe settings and passes Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GOOD_KEY = "k" * 20 + "-production-secret-for-the-test-only-" + "x" * 20
+
+
+def granska(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).with_name("granska")
+    base = {k: v for k, v in os.environ.items() if not k.startswith("GRANSKA_")}
+    return subprocess.run(
+        [str(script), *args],
+        env=base | env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def test_production_passes_check_deploy() -> None:
+    result = granska(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        GRANSKA_ENV="production",
+        GRANSKA_SECRET_KEY=GOOD_KEY,
+        GRANSKA_ALLOWED_HOSTS="granska.example",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({}, "GRANSKA_SECRET_KEY"),
+        ({"GRANSKA_SECRET_KEY": "short"}, "GRANSKA_SECRET_KEY"),
+        ({"GRANSKA_SECRET_KEY": GOOD_KEY, "GRANSKA_DEBUG": "1"}, "GRANSKA_DEBUG"),
+    ],
+)
+def test_production_refuses_unsafe_settings(env: dict[str, str], words: str) -> None:
+    result = granska("check", GRANSKA_ENV="production", **env)
+    assert result.returncode != 0
+    assert words in result.stderr
+
+
+def test_production_refuses_the_demo() -> None:
+    result = granska(
+        "demo",
+        GRANSKA_ENV="production",
+        GRANSKA_SECRET_KEY=GOOD_KEY,
+        GRANSKA_ALLOWED_HOSTS="granska.example",
+        DATABASE_URL="sqlite:///:memory:",
+    )
+    assert result.returncode != 0
+    assert "produktion" in result.stderr
+
+
+def test_an_unknown_mode_is_refused() -> None:
+    result = granska("check", GRANSKA_ENV="staging")
+    assert result.returncode != 0
+    assert "GRANSKA_ENV" in result.stderr
