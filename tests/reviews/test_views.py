@@ -199,3 +199,17 @@ def test_review_page_runs_a_fixed_number_of_queries(
     assert queries_for(sparse) == queries_for(full)
     with django_assert_max_num_queries(12):
         client.get(reverse("reviews:detail", args=[full.pk]))
+
+
+def test_swedish_even_when_the_browser_asks_for_english(client: Client, kansli: User) -> None:
+    page = logged_in(client, kansli).get(
+        reverse("reviews:list"), headers={"Accept-Language": "en-US,en;q=0.9"}
+    )
+    assert "Granskningar" in text(page)
+    assert 'lang="sv"' in page.content.decode()
+
+
+def test_the_stylesheet_is_served(client: Client) -> None:
+    response = client.get("/static/granska/granska.css")
+    assert response.status_code == 200
+    assert b":focus-visible" in b"".join(response.streaming_content)  # type: ignore[attr-defined]
