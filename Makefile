@@ -33,9 +33,14 @@ $(STAMP): requirements.lock pyproject.toml src/granska/locale/sv/LC_MESSAGES/dja
 	cd src/granska && ../../$(BIN)/granska compilemessages --locale sv >/dev/null
 	@touch $(STAMP)
 
-install: $(STAMP)
+# axe-core for the browser tests' accessibility check, from package-lock.json.
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@touch $@
 
-run: install
+install: $(STAMP) node_modules/.package-lock.json
+
+run: $(STAMP)
 	$(BIN)/granska migrate --no-input
 	$(BIN)/granska catalog load
 	$(BIN)/granska demo
@@ -70,7 +75,7 @@ test-postgres: install
 
 test: lint typecheck migrations-check messages-check test-sqlite test-postgres
 
-bench: install
+bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 # Regenerates requirements.lock from pyproject.toml (needs network access to PyPI).
@@ -80,4 +85,4 @@ lock:
 		--python-version 3.12 --generate-hashes -o requirements.lock
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) var node_modules .mypy_cache .pytest_cache .ruff_cache

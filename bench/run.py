@@ -16,6 +16,7 @@ from pathlib import Path
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "granska.settings")
 _tmp = tempfile.mkdtemp(prefix="granska-bench-")
 os.environ["DATABASE_URL"] = f"sqlite:///{Path(_tmp) / 'bench.sqlite3'}"
+os.environ["GRANSKA_ALLOWED_HOSTS"] = "testserver"  # the test client's host name
 
 import django  # noqa: E402
 
@@ -32,6 +33,7 @@ from granska.accounts.models import Role, User  # noqa: E402
 from granska.catalog.loader import read_catalog  # noqa: E402
 from granska.catalog.services import protocol_load  # noqa: E402
 from granska.reviews.models import Review  # noqa: E402
+from granska.reviews.views.assessment import EDITABLE  # noqa: E402
 
 ROUNDS = 40
 
@@ -66,13 +68,29 @@ def main() -> None:
         assert client.get(detail).status_code == 200
 
     def empty_page() -> None:
-        assert empty.get(reverse("login")).status_code == 200
+        assert empty.get(reverse("account_login")).status_code == 200
+
+    # The assessment page of the largest area (E) of the largest review still being assessed.
+    editable = (
+        Review.objects.filter(status__in=EDITABLE)
+        .annotate(n=Count("findings"))
+        .order_by("-n")
+        .first()
+    )
+    assert editable is not None
+    assessment = reverse("reviews:assessment", args=[editable.pk, "E"])
+
+    def assessment_page() -> None:
+        assert client.get(assessment).status_code == 200
 
     review_ms = median_ms(review_page)
+    assessment_ms = median_ms(assessment_page)
     empty_ms = median_ms(empty_page)
     show("review_page_ms", review_ms)
+    show("assessment_page_ms", assessment_ms)
     show("empty_page_ms", empty_ms)
     show("review_page_ratio", review_ms / empty_ms)
+    show("assessment_page_ratio", assessment_ms / empty_ms)
 
     # Loading the catalog into the database against only reading and validating the file.
     renamed = replace(

@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "simple_history",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "rules",
     "granska.accounts",
     "granska.catalog",
     "granska.reviews",
@@ -68,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "granska.accounts.middleware.RequireTOTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -101,15 +107,84 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "reviews:list"
-LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    # Object permissions (granska/accounts/rules.py) first, then Django's model permissions
+    # (the admin) and allauth's login by e-mail address.
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "reviews:home"
+LOGOUT_REDIRECT_URL = "account_login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Accounts (django-allauth): the kansli creates every account, so there is no sign-up; people
+# log in with e-mail address and password, reset a forgotten password by e-mail and add an
+# authenticator app (TOTP) with recovery codes. In production the kansli and inspectors must
+# have TOTP (granska.accounts.middleware.RequireTOTPMiddleware).
+ACCOUNT_ADAPTER = "granska.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+# The kansli vouches for the addresses it enters; nobody signs up, so nothing to verify.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# One address per person, the one the kansli entered (the adapter refuses removing it).
+ACCOUNT_MAX_EMAIL_ADDRESSES = 1
+# A session ends when the browser closes: no "remember me".
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Granska: "
+# Against guessing: five failed logins for one address in 15 minutes, or 20 a minute from
+# one IP address, and the login is refused until the period has passed.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "20/m/ip,5/15m/key",
+    "reset_password": "20/m/ip,5/m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Granska"
+# Addresses are entered by the kansli, not by sign-up, so the takeover allauth guards against
+# (sign up with someone else's address, then lock them out with MFA) cannot happen.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+
+# E-mail: printed to the console in development; SMTP from the environment in production.
+DEFAULT_FROM_EMAIL = env("GRANSKA_DEFAULT_FROM_EMAIL", "Granska <granska@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("GRANSKA_EMAIL_HOST", "localhost"),
+                "port": int(env("GRANSKA_EMAIL_PORT", "587")),
+                "username": env("GRANSKA_EMAIL_USER", ""),
+                "password": env("GRANSKA_EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("GRANSKA_EMAIL_USE_TLS", default=True),
+            },
+        }
+        if PRODUCTION
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+
+# The login rate limits live in the cache: one shared by every worker process in production.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+        if PRODUCTION
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]

@@ -66,3 +66,16 @@ def test_demo_is_refused_in_production(settings: object) -> None:
     with pytest.raises(CommandError, match="produktion"):
         demo()
     assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_inspectors_have_employers_that_the_booking_respects() -> None:
+    from django.core.exceptions import ValidationError
+
+    from granska.reviews.services import inspector_assign
+
+    demo()
+    norrhamn = Review.objects.get(unit__name="Kirurgkliniken Norrhamn")
+    with pytest.raises(ValidationError, match="Region Österå"):
+        inspector_assign(review=norrhamn, inspector=User.objects.get(full_name="Johan Berg"))
+    inspector_assign(review=norrhamn, inspector=User.objects.get(full_name="Per Holm"))

@@ -1,7 +1,10 @@
 from typing import ClassVar
 
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.forms import ModelForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from granska.accounts.models import User
@@ -29,3 +32,12 @@ class UserAdmin(BaseUserAdmin[User]):
         ),
     )
     filter_horizontal: ClassVar[tuple[str, ...]] = ("groups",)
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            # allauth keeps addresses it has seen in a table of its own, and logs in and sends
+            # password resets by them too: the old address must stop working.
+            EmailAddress.objects.filter(user=obj).exclude(email__iexact=obj.email).delete()

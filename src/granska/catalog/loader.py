@@ -119,7 +119,9 @@ def read_catalog(path: Path) -> ProtocolSpec:
             source, [("", _("cannot be read (%(error)s)") % {"error": error})]
         ) from error
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        # libyaml's safe loader when PyYAML was built with it: about ten times faster.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 - a safe loader
     except UnicodeDecodeError as error:
         raise CatalogError(source, [("", _("is not UTF-8 text"))]) from error
     except yaml.YAMLError as error:

@@ -17,7 +17,7 @@ from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.catalog.selectors import protocol_areas
 from granska.catalog.services import protocol_load
 from granska.reviews.models import (
-    Assignment,
+    Affiliation,
     CareProvider,
     Finding,
     Outcome,
@@ -33,6 +33,7 @@ from granska.reviews.services import (
     area_grade_set,
     assessment_write,
     finding_record,
+    inspector_assign,
     review_create,
 )
 from granska.reviews.suggestions import area_suggestions
@@ -246,6 +247,16 @@ UNITS = {
 }
 
 
+# Each inspector's employer: the kansli cannot assign them to that care provider's units
+# (Kirurgkliniken Norrhamn, in Region Österå, shows the refusal for Johan Berg and Amira Haddad).
+EMPLOYERS = {
+    "johan.berg@granska.example": "Region Österå",
+    "sara.nyqvist@granska.example": "Region Västerdal",
+    "per.holm@granska.example": "Region Norrsund",
+    "amira.haddad@granska.example": "Region Österå",
+}
+
+
 @dataclass(frozen=True)
 class DemoResult:
     created: bool
@@ -291,6 +302,12 @@ def demo_load() -> DemoResult:
         unit.members.set([users[email] for email in contacts])
         units[name] = unit
 
+    for email, provider in EMPLOYERS.items():
+        Affiliation.objects.create(
+            inspector=users[email],
+            care_provider=CareProvider.objects.get_or_create(name=provider)[0],
+        )
+
     areas = protocol_areas(protocol)
     for plan in REVIEWS:
         review = review_create(
@@ -301,7 +318,7 @@ def demo_load() -> DemoResult:
             status=plan.status,
         )
         for email in plan.inspectors:
-            Assignment.objects.create(review=review, inspector=users[email])
+            inspector_assign(review=review, inspector=users[email])
         review.strengths, review.weaknesses, review.improvements = plan.summary
         review.save(update_fields=["strengths", "weaknesses", "improvements"])
         for area in areas:

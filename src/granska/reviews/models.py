@@ -256,6 +256,9 @@ class AreaAssessment(models.Model):
         Area, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("area")
     )
     narrative = models.TextField(_("narrative"), blank=True)
+    # Raised by every save of the area's findings, grades or narrative, so that a save based on
+    # an older version is caught instead of silently overwriting someone else's.
+    version = models.PositiveIntegerField(_("version"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 
@@ -306,3 +309,72 @@ class AreaGrade(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} {self.regulation}: {self.grade}"
+
+
+class StatusChange(models.Model):
+    """One move of a review through its lifecycle: from what, to what, by whom, when."""
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("review")
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ("at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.from_status} → {self.to_status}"
+
+
+class Affiliation(models.Model):
+    """A recorded tie of an inspector: an employer (care provider) or a workplace (unit).
+
+    The regulations require an external reviewer: an inspector is never assigned to a review of
+    a unit they have such a tie to.
+    """
+
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+        verbose_name=_("inspector"),
+    )
+    care_provider = models.ForeignKey(
+        CareProvider,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="affiliations",
+        verbose_name=_("care provider"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="affiliations",
+        verbose_name=_("workplace"),
+    )
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(care_provider__isnull=False) | Q(unit__isnull=False),
+                name="affiliation_names_a_care_provider_or_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspector}: {self.care_provider or self.unit}"

@@ -3,12 +3,15 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import Area, Criterion, Level, Regulation
 from granska.catalog.selectors import protocol_areas
 from granska.grading import Suggestion
-from granska.reviews.models import AreaAssessment, AreaGrade, Finding, Review
+from granska.reviews.forms import AreaInput
+from granska.reviews.lifecycle import INSPECTOR_MOVES, ReviewFacts, move_problems, next_steps
+from granska.reviews.models import AreaAssessment, AreaGrade, Finding, Outcome, Review, Status
 from granska.reviews.suggestions import area_suggestions, suggestion_texts
 
 
@@ -147,3 +150,202 @@ def review_overview(review: Review) -> ReviewOverview:
 
 def _year(regulation: str | None) -> str | None:
     return Regulation(regulation).year if regulation else None
+
+
+def review_facts(review: Review) -> ReviewFacts:
+    """What the lifecycle rules need to know about `review`."""
+    graded = set(
+        AreaGrade.objects.filter(assessment__review=review).values_list(
+            "assessment__area__code", "regulation"
+        )
+    )
+    ungraded = tuple(
+        f"{code} ({regulation})"
+        for code in review.protocol.areas.order_by("position").values_list("code", flat=True)
+        for regulation in review.regulations
+        if (code, regulation) not in graded
+    )
+    return ReviewFacts(
+        status=review.status,
+        inspector_count=review.assignments.count(),
+        has_visit_date=review.visit_date is not None,
+        ungraded=ungraded,
+        has_d=AreaGrade.objects.filter(assessment__review=review, grade="D").exists(),
+    )
+
+
+@dataclass
+class FindingRow:
+    """One criterion on the assessment page: the value shown and the value saved."""
+
+    criterion: Criterion
+    only_for_year: str | None
+    value: tuple[str, str, str]  # outcome, note, source as shown in the form
+    saved: tuple[str, str, str]  # as saved (differs from value after a conflict or an error)
+    errors: list[str]
+
+
+@dataclass
+class GradeRow:
+    regulation: str
+    year: str
+    suggestion: Suggestion
+    reasons: list[str]
+    value: tuple[str, str]  # grade, reason as shown
+    saved: tuple[str, str]
+    errors: list[str]
+
+
+@dataclass
+class AreaWorkspace:
+    review: Review
+    area: Area
+    areas: list[Area]
+    groups: list[tuple[str, list[FindingRow]]]
+    grades: list[GradeRow]
+    narrative: str
+    saved_narrative: str
+    version: int
+
+
+def area_workspace(
+    review: Review,
+    area: Area,
+    *,
+    submitted: AreaInput | None = None,
+    errors: dict[str, list[str]] | None = None,
+) -> AreaWorkspace:
+    """The assessment page of one area: saved values, or the person's own where they submitted
+    some (after a conflict or an error), with the suggestion those values give."""
+    errors = errors or {}
+    regulations = review.regulations
+    areas = list(review.protocol.areas.order_by("position"))
+    criteria = list(area.criteria.order_by("position"))
+    in_scope = [c for c in criteria if any(c.applies_to(r) for r in regulations)]
+    saved_findings = {
+        f.criterion_id: (f.outcome, f.note, f.source)
+        for f in Finding.objects.filter(review=review, criterion__area=area)
+    }
+    # Grades are read on their own, not prefetched, so that the number of queries is the same
+    # whether or not the area has been assessed yet.
+    assessment = AreaAssessment.objects.filter(review=review, area=area).first()
+    saved_grades = {
+        g.regulation: (g.grade, g.deviation_reason)
+        for g in AreaGrade.objects.filter(assessment__review=review, assessment__area=area)
+    }
+    rows = []
+    for criterion in in_scope:
+        saved = saved_findings.get(criterion.pk, ("", "", ""))
+        value = submitted.findings.get(criterion.code, saved) if submitted else saved
+        rows.append(
+            FindingRow(
+                criterion=criterion,
+                only_for_year=_year(criterion.only_for(regulations)),
+                value=value,
+                saved=saved,
+                errors=errors.get(f"finding-{criterion.code}", []),
+            )
+        )
+    level_labels = dict(Level.choices)
+    groups = [
+        (str(level_labels[level]), [r for r in rows if r.criterion.level == level])
+        for level in Level.values
+        if any(r.criterion.level == level for r in rows)
+    ]
+    outcomes = {r.criterion.code: r.value[0] for r in rows if r.value[0] in Outcome.values}
+    suggestions = area_suggestions(
+        area, criteria, outcomes, regulations, max_ki_exceptions=review.protocol.max_ki_exceptions
+    )
+    grades = []
+    for regulation in regulations:
+        saved_grade = saved_grades.get(regulation, ("", ""))
+        grades.append(
+            GradeRow(
+                regulation=regulation,
+                year=Regulation(regulation).year,
+                suggestion=suggestions[regulation],
+                reasons=suggestion_texts(suggestions[regulation]),
+                value=submitted.grades.get(regulation, saved_grade) if submitted else saved_grade,
+                saved=saved_grade,
+                errors=errors.get(f"grade-{regulation}", []),
+            )
+        )
+    saved_narrative = assessment.narrative if assessment else ""
+    return AreaWorkspace(
+        review=review,
+        area=area,
+        areas=areas,
+        groups=groups,
+        grades=grades,
+        narrative=submitted.narrative if submitted else saved_narrative,
+        saved_narrative=saved_narrative,
+        version=assessment.version if assessment else 0,
+    )
+
+
+@dataclass(frozen=True)
+class Move:
+    target: str
+    label: str
+    problems: list[str]
+
+
+def review_moves(review: Review, *, manages: bool) -> list[Move]:
+    """The lifecycle moves the person may try from here, with what stands in each one's way."""
+    facts = review_facts(review)
+    return [
+        Move(target=target, label=str(Status(target).label), problems=move_problems(facts, target))
+        for target in next_steps(review.status)
+        if manages or (review.status, target) in INSPECTOR_MOVES
+    ]
+
+
+@dataclass(frozen=True)
+class MyReview:
+    review: Review
+    waiting: str  # what waits for this person, "" when nothing does
+
+
+def my_reviews(user: User) -> list[MyReview]:
+    """The person's reviews still running, each with what waits for them."""
+    reviews = (
+        reviews_visible_to(user)
+        .exclude(status=Status.AVSLUTAD)
+        .select_related("unit", "specialty")
+        .prefetch_related("inspectors")
+        .order_by("visit_date", "pk")
+    )
+    manages = user.is_superuser or user.role == Role.KANSLI
+    items = []
+    for review in reviews:
+        waiting = ""
+        if manages:
+            waiting = _kansli_waiting(review)
+        elif user.role == Role.INSPEKTOR:
+            waiting = _inspector_waiting(review)
+        elif user.role == Role.VERKSAMHET and review.status == Status.FAKTAGRANSKNING:
+            waiting = str(_("Check the draft for factual errors."))
+        items.append(MyReview(review=review, waiting=waiting))
+    return items
+
+
+def _kansli_waiting(review: Review) -> str:
+    if review.status == Status.BOKAD:
+        count = len(review.inspectors.all())
+        if count < 2:
+            return _("Assign inspectors (%(count)d of 2).") % {"count": count}
+        return str(_("Open the preparation."))
+    if review.status == Status.FAKTAGRANSKNING:
+        return str(_("Issue the final report when the fact check is done."))
+    return ""
+
+
+def _inspector_waiting(review: Review) -> str:
+    if review.status in (Status.BESOK, Status.UTKAST):
+        missing = len(review_facts(review).ungraded)
+        if missing:
+            return _("%(count)d grades to set.") % {"count": missing}
+        return str(_("Move the draft on to the fact check."))
+    if review.status == Status.FORBEREDELSE:
+        return str(_("Prepare the visit."))
+    return ""

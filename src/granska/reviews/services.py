@@ -1,23 +1,31 @@
 """Writes to reviews: each validates before it saves, and saves all or nothing."""
 
 import datetime
+import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from granska.accounts.models import Role, User
 from granska.catalog.models import Area, Criterion, ProtocolVersion
+from granska.reviews.forms import AreaInput
+from granska.reviews.lifecycle import move_problems
 from granska.reviews.models import (
+    Affiliation,
     AreaAssessment,
     AreaGrade,
+    Assignment,
     Finding,
     Outcome,
     Review,
     Source,
     Specialty,
     Status,
+    StatusChange,
     Unit,
 )
+from granska.reviews.selectors import review_facts
 from granska.reviews.suggestions import area_suggestions
 
 
@@ -159,3 +167,166 @@ def area_grade_set(
         defaults={"grade": grade, "deviation_reason": reason if grade != suggestion.grade else ""},
     )
     return area_grade
+
+
+@transaction.atomic
+def review_move(*, review: Review, target: str, by: User) -> Review:
+    """Moves a review to `target` in its lifecycle when the rules allow, recording who and when."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    problems = move_problems(review_facts(review), target)
+    if problems:
+        raise ValidationError({"status": problems})
+    StatusChange.objects.create(review=review, from_status=review.status, to_status=target, by=by)
+    review.status = target
+    review.save(update_fields=["status", "updated_at"])
+    return review
+
+
+def inspector_ties(inspector: User, unit: Unit) -> list[str]:
+    """The inspector's recorded ties to the unit, in words; empty when there are none."""
+    ties = []
+    for affiliation in Affiliation.objects.filter(inspector=inspector).select_related(
+        "care_provider", "unit"
+    ):
+        if affiliation.unit_id == unit.pk:
+            ties.append(_("works at %(unit)s") % {"unit": unit.name})
+        if affiliation.care_provider_id == unit.care_provider_id:
+            ties.append(
+                _("is employed by the unit's care provider %(provider)s")
+                % {"provider": unit.care_provider.name}
+            )
+    return ties
+
+
+@transaction.atomic
+def inspector_assign(*, review: Review, inspector: User) -> Assignment:
+    """Assigns an inspector to a review: never a third one, never one with ties to the unit."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if inspector.role != Role.INSPEKTOR:
+        raise ValidationError(
+            {"inspector": _("%(name)s is not an inspector.") % {"name": inspector}}
+        )
+    if review.assignments.filter(inspector=inspector).exists():
+        raise ValidationError(
+            {"inspector": _("%(name)s is already assigned.") % {"name": inspector}}
+        )
+    if review.assignments.count() >= 2:
+        raise ValidationError({"inspector": _("A review has two inspectors; remove one first.")})
+    ties = inspector_ties(inspector, review.unit)
+    if ties:
+        raise ValidationError(
+            {
+                "inspector": _(
+                    "%(name)s cannot review %(unit)s: the reviewer must have no ties to the "
+                    "unit, and %(name)s %(ties)s."
+                )
+                % {"name": inspector, "unit": review.unit.name, "ties": _(" and ").join(ties)}
+            }
+        )
+    return Assignment.objects.create(review=review, inspector=inspector)
+
+
+@transaction.atomic
+def inspector_unassign(*, review: Review, inspector: User) -> None:
+    deleted, _rows = Assignment.objects.filter(review=review, inspector=inspector).delete()
+    if not deleted:
+        raise ValidationError(
+            {"inspector": _("%(name)s is not assigned to this review.") % {"name": inspector}}
+        )
+
+
+class AreaConflict(Exception):
+    """Someone saved the area after the version the form was based on."""
+
+    def __init__(self, current: AreaAssessment) -> None:
+        self.current = current
+        super().__init__(f"area {current.area_id} is at version {current.version}")
+
+
+@transaction.atomic
+def area_save(*, review: Review, area: Area, data: AreaInput) -> AreaAssessment:
+    """Saves one area's findings, grades and narrative together, or nothing.
+
+    `data.version` is the area's version the form was built from; if someone has saved since,
+    AreaConflict is raised and nothing is written. A grade departing from the suggestion that
+    the submitted findings give needs a reason (ValidationError naming the field).
+    """
+    assessment, _created = AreaAssessment.objects.select_for_update().get_or_create(
+        review=review, area=area
+    )
+    if assessment.version != data.version:
+        raise AreaConflict(assessment)
+    criteria = {c.code: c for c in area.criteria.all()}
+    saved = {
+        f.criterion.code: (f.outcome, f.note, f.source)
+        for f in Finding.objects.filter(review=review, criterion__area=area).select_related(
+            "criterion"
+        )
+    }
+    errors: dict[str, list[str]] = {}
+    for code, (outcome, note, source) in data.findings.items():
+        unchanged = saved.get(code, ("", "", ""))
+        if (outcome, note.strip(), source) == unchanged:
+            continue
+        try:
+            finding_record(
+                review=review, criterion=criteria[code], outcome=outcome, note=note, source=source
+            )
+        except ValidationError as error:
+            errors.setdefault(f"finding-{code}", []).extend(error.messages)
+    for regulation, (grade, reason) in data.grades.items():
+        if not grade:
+            AreaGrade.objects.filter(assessment=assessment, regulation=regulation).delete()
+            continue
+        try:
+            area_grade_set(
+                review=review, area=area, regulation=regulation, grade=grade, reason=reason
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                errors.setdefault(f"grade-{regulation}", []).append(message)
+    if errors:
+        raise ValidationError(errors)
+    assessment.narrative = data.narrative.strip()
+    assessment.version += 1  # the row is locked: no one else can move the version meanwhile
+    assessment.save()
+    return assessment
+
+
+class SummaryConflict(Exception):
+    """Someone saved the summary after the version the form was based on."""
+
+
+def summary_fingerprint(review: Review) -> str:
+    """A short digest of the summary as saved, carried by the form to detect a later save."""
+    text = "\x1f".join((review.strengths, review.weaknesses, review.improvements))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def summary_initial(review: Review) -> dict[str, str]:
+    return {
+        "strengths": review.strengths,
+        "weaknesses": review.weaknesses,
+        "improvements": review.improvements,
+        "fingerprint": summary_fingerprint(review),
+    }
+
+
+@transaction.atomic
+def summary_save(
+    *, review: Review, strengths: str, weaknesses: str, improvements: str, fingerprint: str
+) -> Review:
+    """Saves the three summary lists unless someone else saved them after `fingerprint`."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if fingerprint != summary_fingerprint(review):
+        raise SummaryConflict
+    review.strengths = _lines(strengths)
+    review.weaknesses = _lines(weaknesses)
+    review.improvements = _lines(improvements)
+    review.save(update_fields=["strengths", "weaknesses", "improvements", "updated_at"])
+    return review
+
+
+def _lines(text: str) -> str:
+    """One point a line, without blank lines or stray spaces."""
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())

@@ -1,0 +1,71 @@
+"""Who may do what with which review: the object permissions of Granska (django-rules).
+
+- `reviews.view_review`: the kansli (and superusers) and observers every review, an inspector the
+  reviews assigned to them, a unit's contact the reviews of their own unit. This must agree with
+  `granska.reviews.selectors.reviews_visible_to`, which answers the same question for lists
+  (tested for every role and review).
+- `reviews.change_review`: the kansli, or an inspector assigned to that review.
+- `reviews.manage`: the kansli only: units, booking, assignments.
+
+Observers read every review for now; SPEC §1 narrows them to "what their scope allows", which
+needs a scope on the observer (a specialty or region) that does not exist yet.
+"""
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+from rules.permissions import add_perm
+from rules.predicates import Predicate
+
+from granska.accounts.models import Role, User
+
+if TYPE_CHECKING:
+    from granska.reviews.models import Review
+
+AnyUser = User | AnonymousUser
+
+
+def _role(user: AnyUser) -> str | None:
+    return user.role if isinstance(user, User) and user.is_active else None
+
+
+def _is_kansli(user: AnyUser) -> bool:
+    """The kansli, and superusers, who may do everything."""
+    return (
+        isinstance(user, User)
+        and user.is_active
+        and (user.is_superuser or user.role == Role.KANSLI)
+    )
+
+
+def _is_observer(user: AnyUser) -> bool:
+    return _role(user) == Role.OBSERVATOR
+
+
+def _is_assigned_inspector(user: AnyUser, review: "Review | None") -> bool:
+    """An inspector assigned to `review`."""
+    if review is None or _role(user) != Role.INSPEKTOR:
+        return False
+    return review.assignments.filter(inspector_id=user.pk).exists()
+
+
+def _is_unit_member(user: AnyUser, review: "Review | None") -> bool:
+    """A contact of the unit that `review` reviews."""
+    if review is None or _role(user) != Role.VERKSAMHET:
+        return False
+    return review.unit.members.filter(pk=user.pk).exists()
+
+
+is_kansli = Predicate(_is_kansli, name="is_kansli")
+is_observer = Predicate(_is_observer, name="is_observer")
+is_assigned_inspector = Predicate(_is_assigned_inspector, name="is_assigned_inspector")
+is_unit_member = Predicate(_is_unit_member, name="is_unit_member")
+
+
+def _grant(permission: str, predicate: Predicate) -> None:
+    add_perm(permission, predicate)  # type: ignore[no-untyped-call]  # untyped in django-rules
+
+
+_grant("reviews.view_review", is_kansli | is_observer | is_assigned_inspector | is_unit_member)
+_grant("reviews.change_review", is_kansli | is_assigned_inspector)
+_grant("reviews.manage", is_kansli)

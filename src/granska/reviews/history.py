@@ -1,0 +1,131 @@
+"""A review's history: who changed what, when, from what to what (SPEC §4: full history)."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from granska.reviews.models import (
+    AreaAssessment,
+    AreaGrade,
+    Assignment,
+    Finding,
+    Outcome,
+    Review,
+    Source,
+    Status,
+    StatusChange,
+)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    by: str
+    subject: str
+    field: str
+    old: str
+    new: str
+
+
+def _name(user: Any) -> str:
+    return str(user) if user is not None else _("the system")
+
+
+def _changes(
+    records: Iterable[Any],
+    fields: dict[str, str],
+    subject: Callable[[Any], str],
+    display: Callable[[str, Any], str] = lambda field, value: str(value or ""),
+) -> list[HistoryEntry]:
+    """Entries for every field that differs between consecutive historical records of an object."""
+    entries = []
+    previous: dict[int, Any] = {}
+    for record in records:
+        before = previous.get(record.id)
+        deleted = record.history_type == "-"
+        for field, label in fields.items():
+            old = display(field, getattr(before, field)) if before is not None else ""
+            new = "" if deleted else display(field, getattr(record, field))
+            if old != new:
+                entries.append(
+                    HistoryEntry(
+                        at=record.history_date,
+                        by=_name(record.history_user),
+                        subject=subject(record),
+                        field=label,
+                        old=old,
+                        new=new,
+                    )
+                )
+        previous[record.id] = record
+    return entries
+
+
+def _choice(field: str, value: Any) -> str:
+    labels = {"outcome": dict(Outcome.choices), "source": dict(Source.choices)}.get(field, {})
+    return str(labels.get(value, value or ""))
+
+
+def review_history(review: Review) -> list[HistoryEntry]:
+    """Every recorded change to the review's findings, grades, narratives, summary, inspectors
+    and status, newest first."""
+    entries: list[HistoryEntry] = []
+    entries += _changes(
+        Finding.history.filter(review_id=review.pk)
+        .select_related("history_user", "criterion")
+        .order_by("history_date", "history_id"),
+        {"outcome": _("finding"), "note": _("note"), "source": _("source")},
+        lambda r: _("Criterion %(code)s") % {"code": r.criterion.code},
+        _choice,
+    )
+    entries += _changes(
+        AreaGrade.history.filter(assessment__review_id=review.pk)
+        .select_related("history_user", "assessment__area")
+        .order_by("history_date", "history_id"),
+        {"grade": _("grade"), "deviation_reason": _("reason for departing from the suggestion")},
+        lambda r: (
+            _("Area %(code)s, %(regulation)s")
+            % {"code": r.assessment.area.code, "regulation": r.regulation}
+        ),
+    )
+    entries += _changes(
+        AreaAssessment.history.filter(review_id=review.pk)
+        .select_related("history_user", "area")
+        .order_by("history_date", "history_id"),
+        {"narrative": _("narrative")},
+        lambda r: _("Area %(code)s") % {"code": r.area.code},
+    )
+    entries += _changes(
+        Review.history.filter(id=review.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
+        {
+            "strengths": _("strengths"),
+            "weaknesses": _("weaknesses"),
+            "improvements": _("improvement potential"),
+            "visit_date": _("visit date"),
+        },
+        lambda r: _("Summary and booking"),
+    )
+    entries += _changes(
+        Assignment.history.filter(review_id=review.pk)
+        .select_related("history_user", "inspector")
+        .order_by("history_date", "history_id"),
+        {"inspector": _("inspector")},
+        lambda r: _("Inspectors"),
+    )
+    entries += [
+        HistoryEntry(
+            at=change.at,
+            by=_name(change.by),
+            subject=_("Status"),
+            field=_("status"),
+            old=str(Status(change.from_status).label),
+            new=str(Status(change.to_status).label),
+        )
+        for change in StatusChange.objects.filter(review=review).select_related("by")
+    ]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)

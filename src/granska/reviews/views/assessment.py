@@ -1,0 +1,130 @@
+"""The inspectors' workspace: assessing an area criterion by criterion, and the summary."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from granska.catalog.models import Area
+from granska.reviews.forms import AreaInput, SummaryForm, area_input_from_post
+from granska.reviews.models import Review, Source, Status
+from granska.reviews.selectors import area_workspace
+from granska.reviews.services import (
+    AreaConflict,
+    SummaryConflict,
+    area_save,
+    summary_fingerprint,
+    summary_initial,
+    summary_save,
+)
+from granska.reviews.views.common import changeable_review
+
+# While these last, the inspectors' texts and grades may change.
+EDITABLE = frozenset(
+    {Status.BOKAD, Status.FORBEREDELSE, Status.BESOK, Status.UTKAST, Status.FAKTAGRANSKNING}
+)
+
+
+def _editable_review(request: HttpRequest, pk: int) -> Review:
+    review = changeable_review(request, pk)
+    if review.status not in EDITABLE:
+        raise PermissionDenied(
+            _("The final report is issued; the assessment can no longer change.")
+        )
+    return review
+
+
+def _area(review: Review, code: str) -> Area:
+    return get_object_or_404(Area, protocol=review.protocol, code=code)
+
+
+def _render(
+    request: HttpRequest,
+    review: Review,
+    area: Area,
+    *,
+    submitted: AreaInput | None = None,
+    errors: dict[str, list[str]] | None = None,
+    conflict: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    workspace = area_workspace(review, area, submitted=submitted, errors=errors)
+    return render(
+        request,
+        "reviews/assessment.html",
+        {
+            "ws": workspace,
+            "review": review,
+            "conflict": conflict,
+            "errors": errors or {},
+            "source_choices": Source.choices,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assessment_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    review = _editable_review(request, pk)
+    area = _area(review, code)
+    if request.method == "GET":
+        return _render(request, review, area)
+    data = area_input_from_post(request.POST, review, area)
+    try:
+        area_save(review=review, area=area, data=data)
+    except AreaConflict:
+        # Someone saved meanwhile: show their version beside this person's, keep what was typed.
+        return _render(request, review, area, submitted=data, conflict=True, status=409)
+    except ValidationError as error:
+        return _render(request, review, area, submitted=data, errors=error.message_dict, status=422)
+    messages.success(request, _("Area %(code)s is saved.") % {"code": area.code})
+    return redirect("reviews:assessment", pk=review.pk, code=area.code)
+
+
+@require_POST
+@login_required
+def assessment_suggestion_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """The suggested grades for the findings in the form as it stands, saving nothing."""
+    review = _editable_review(request, pk)
+    area = _area(review, code)
+    workspace = area_workspace(
+        review, area, submitted=area_input_from_post(request.POST, review, area)
+    )
+    return render(request, "reviews/assessment.html#suggestions", {"ws": workspace})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def summary_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Styrkor, svagheter and förbättringspotential of the report."""
+    review = _editable_review(request, pk)
+    form = SummaryForm(
+        request.POST if request.method == "POST" else None, initial=summary_initial(review)
+    )
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            summary_save(review=review, **form.cleaned_data)
+        except SummaryConflict:
+            conflict = True
+        else:
+            messages.success(request, _("The summary is saved."))
+            return redirect("reviews:summary", pk=review.pk)
+    review.refresh_from_db()
+    context = {
+        "review": review,
+        "form": form,
+        "conflict": conflict,
+        "rows": [
+            (form[name], getattr(review, name))
+            for name in ("strengths", "weaknesses", "improvements")
+        ],
+        # After a conflict the next save is a deliberate merge over the newest version.
+        "fingerprint": summary_fingerprint(review),
+    }
+    status = 409 if conflict else 422 if form.errors else 200
+    return render(request, "reviews/summary.html", context, status=status)

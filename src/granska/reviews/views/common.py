@@ -1,0 +1,38 @@
+"""What the reviews views share: the typed request and finding the review a person may reach."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django_htmx.middleware import HtmxDetails
+
+from granska.accounts.models import User
+from granska.reviews.models import Review
+from granska.reviews.selectors import reviews_visible_to
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def request_user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # guaranteed by login_required
+    return request.user
+
+
+def visible_review(request: HttpRequest, pk: int) -> Review:
+    """The review, if the person may read it; 404 otherwise, so that its existence stays hidden."""
+    return get_object_or_404(
+        reviews_visible_to(request_user(request)).select_related(
+            "unit", "unit__region", "unit__care_provider", "specialty", "protocol"
+        ),
+        pk=pk,
+    )
+
+
+def changeable_review(request: HttpRequest, pk: int) -> Review:
+    """The review, if the person may change it (kansli, assigned inspectors); 403 if they may
+    only read it."""
+    review = visible_review(request, pk)
+    if not request_user(request).has_perm("reviews.change_review", review):
+        raise PermissionDenied
+    return review

@@ -1,0 +1,136 @@
+"""The kansli's pages: units, booking, inspectors, and moving a review through its lifecycle."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from granska.accounts.models import User
+from granska.catalog.selectors import protocol_latest
+from granska.reviews.forms import AssignForm, BookingForm, UnitForm
+from granska.reviews.lifecycle import INSPECTOR_MOVES
+from granska.reviews.models import Status, Unit
+from granska.reviews.services import (
+    inspector_assign,
+    inspector_unassign,
+    review_create,
+    review_move,
+)
+from granska.reviews.views.common import changeable_review, request_user
+
+
+def _require_kansli(request: HttpRequest) -> None:
+    if not request_user(request).has_perm("reviews.manage"):
+        raise PermissionDenied
+
+
+def _form_errors(form: BookingForm | AssignForm, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def unit_list_view(request: HttpRequest) -> HttpResponse:
+    _require_kansli(request)
+    form = UnitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        unit = form.save()
+        messages.success(request, _("%(unit)s is registered.") % {"unit": unit.name})
+        return redirect("reviews:units")
+    units = Unit.objects.select_related("care_provider", "region", "specialty")
+    status = 422 if form.errors else 200
+    return render(request, "reviews/units.html", {"form": form, "units": units}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def booking_view(request: HttpRequest) -> HttpResponse:
+    _require_kansli(request)
+    form = BookingForm(
+        request.POST if request.method == "POST" else None, initial={"protocol": protocol_latest()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = review_create(
+                unit=data["unit"],
+                protocol=data["protocol"],
+                regulations=tuple(data["regulations"]),
+                visit_date=data["visit_date"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("The review of %(unit)s is booked.") % {"unit": review.unit}
+            )
+            return redirect("reviews:detail", pk=review.pk)
+    status = 422 if form.errors else 200
+    return render(request, "reviews/booking.html", {"form": form}, status=status)
+
+
+@require_POST
+@login_required
+def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_kansli(request)
+    review = changeable_review(request, pk)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            inspector_assign(review=review, inspector=form.cleaned_data["inspector"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is assigned.") % {"name": form.cleaned_data["inspector"]},
+            )
+    else:
+        messages.error(request, _("Choose an inspector."))
+    return redirect("reviews:detail", pk=review.pk)
+
+
+@require_POST
+@login_required
+def unassign_view(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    _require_kansli(request)
+    review = changeable_review(request, pk)
+    inspector = get_object_or_404(User, pk=user_pk)
+    try:
+        inspector_unassign(review=review, inspector=inspector)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(name)s is no longer assigned.") % {"name": inspector})
+    return redirect("reviews:detail", pk=review.pk)
+
+
+@require_POST
+@login_required
+def move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Moves the review to the status posted as `to`, if the person may and the rules allow."""
+    review = changeable_review(request, pk)
+    target = request.POST.get("to", "")
+    if target not in Status.values:
+        messages.error(request, _("Choose a status to move to."))
+        return redirect("reviews:detail", pk=review.pk)
+    user = request_user(request)
+    # The kansli makes every move; the assigned inspectors those of writing the draft.
+    if not user.has_perm("reviews.manage") and (review.status, target) not in INSPECTOR_MOVES:
+        raise PermissionDenied
+    try:
+        review_move(review=review, target=target, by=user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("The review is now at: %(status)s.") % {"status": Status(target).label}
+        )
+    return redirect("reviews:detail", pk=review.pk)

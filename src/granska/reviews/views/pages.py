@@ -1,0 +1,74 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from granska.reviews.forms import AssignForm, ReviewFilterForm
+from granska.reviews.history import review_history
+from granska.reviews.selectors import my_reviews, review_list, review_moves, review_overview
+from granska.reviews.views.assessment import EDITABLE
+from granska.reviews.views.common import HtmxHttpRequest, request_user, visible_review
+
+
+@require_GET
+@login_required
+def review_list_view(request: HtmxHttpRequest) -> HttpResponse:
+    form = ReviewFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    reviews = review_list(
+        request_user(request),
+        status=filters.get("status", ""),
+        specialty_id=filters["specialty"].pk if filters.get("specialty") else None,
+        region_id=filters["region"].pk if filters.get("region") else None,
+    )
+    context = {"form": form, "reviews": reviews}
+    template = "reviews/review_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    review = visible_review(request, pk)
+    overview = review_overview(review)
+    user = request_user(request)
+    can_change = user.has_perm("reviews.change_review", review)
+    manages = user.has_perm("reviews.manage")
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "review": review,
+            "overview": overview,
+            "inspectors": list(review.inspectors.all()),
+            "can_change": can_change,
+            "can_edit": can_change and review.status in EDITABLE,
+            "manages": manages,
+            "moves": review_moves(review, manages=manages) if can_change else [],
+            "assign_form": AssignForm() if manages else None,
+        },
+    )
+
+
+@require_GET
+@login_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    """Mina granskningar: the person's reviews, with what waits for them in each."""
+    user = request_user(request)
+    items = my_reviews(user)
+    return render(request, "reviews/home.html", {"items": items})
+
+
+@require_GET
+@login_required
+def history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who changed which finding, grade, narrative, summary or status, when, from what to what."""
+    review = visible_review(request, pk)
+    if not request_user(request).has_perm("reviews.change_review", review):
+        raise PermissionDenied
+    return render(
+        request, "reviews/history.html", {"review": review, "entries": review_history(review)}
+    )

@@ -1,0 +1,240 @@
+"""The assessment page: findings, the live suggestion, grades with reasons, narrative, and two
+people saving the same area."""
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from granska.accounts.models import Role, User
+from granska.catalog.models import ProtocolVersion
+from granska.reviews.models import AreaAssessment, AreaGrade, Assignment, Finding, Review, Status
+from granska.reviews.services import review_create
+from tests.factories import UnitFactory, UserFactory
+
+BOTH = ("SOSFS 2015:8", "HSLF-FS 2021:8")
+
+
+@pytest.fixture
+def review(protocol: ProtocolVersion) -> Review:
+    return review_create(
+        unit=UnitFactory(), protocol=protocol, regulations=BOTH, status=Status.BESOK
+    )
+
+
+@pytest.fixture
+def inspector(review: Review) -> User:
+    user = UserFactory(role=Role.INSPEKTOR)
+    Assignment.objects.create(review=review, inspector=user)
+    return user
+
+
+def url(review: Review, code: str, name: str = "reviews:assessment") -> str:
+    return reverse(name, args=[review.pk, code])
+
+
+def area_a_post(version: int = 0, **extra: str) -> dict[str, str]:
+    """Area A fully met, graded A under both regulations."""
+    data = {
+        "version": str(version),
+        "narrative": "Verksamheten har tydliga riktlinjer.",
+        "grade-2015": "A",
+        "reason-2015": "",
+        "grade-2021": "A",
+        "reason-2021": "",
+    }
+    for n in range(1, 5):
+        data |= {f"outcome-A{n}": "uppfyllt", f"note-A{n}": "", f"source-A{n}": "intervju"}
+    return data | extra
+
+
+def text(response: Any) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_page_lists_every_criterion_in_scope_with_choices(
+    client: Client, review: Review, inspector: User, protocol: ProtocolVersion
+) -> None:
+    client.force_login(inspector)
+    page = client.get(url(review, "E"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    for n in range(1, 16):
+        assert f'name="outcome-E{n}"' in html
+    assert "endast 2021" in text(page)
+    assert 'name="grade-2015"' in html
+    assert 'name="grade-2021"' in html
+
+
+def test_saving_an_area_records_findings_grades_and_narrative(
+    client: Client, review: Review, inspector: User
+) -> None:
+    client.force_login(inspector)
+    response = client.post(url(review, "A"), area_a_post())
+    assert response.status_code == 302
+    assert Finding.objects.filter(review=review, outcome="uppfyllt").count() == 4
+    assessment = AreaAssessment.objects.get(review=review, area__code="A")
+    assert assessment.narrative == "Verksamheten har tydliga riktlinjer."
+    assert assessment.version == 1
+    assert set(AreaGrade.objects.values_list("regulation", "grade")) == {
+        ("SOSFS 2015:8", "A"),
+        ("HSLF-FS 2021:8", "A"),
+    }
+    assert "sparat" in text(client.get(url(review, "A")))
+
+
+def test_suggestion_follows_the_form_without_saving(
+    client: Client, review: Review, inspector: User
+) -> None:
+    client.force_login(inspector)
+    data = area_a_post(**{"outcome-A2": "delvis"})
+    response = client.post(
+        url(review, "A", "reviews:assessment-suggestion"), data, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="suggestions"' in html
+    assert "<html" not in html
+    assert re.search(r'data-suggested="2015">D<', html)
+    assert "A2" in html
+    assert not Finding.objects.exists()
+
+
+def test_a_grade_against_the_suggestion_without_reason_keeps_everything_typed(
+    client: Client, review: Review, inspector: User
+) -> None:
+    client.force_login(inspector)
+    data = area_a_post(**{"outcome-A1": "ej_uppfyllt", "note-A1": "Riktlinjer saknas helt."})
+    response = client.post(url(review, "A"), data)
+    assert response.status_code == 422
+    page = text(response)
+    assert "ange skäl" in page
+    assert "Riktlinjer saknas helt." in response.content.decode()
+    assert "Verksamheten har tydliga riktlinjer." in response.content.decode()
+    assert not Finding.objects.exists()  # all or nothing
+    data["reason-2015"] = data["reason-2021"] = "Rutinen infördes efter besöket."
+    assert client.post(url(review, "A"), data).status_code == 302
+    assert AreaGrade.objects.filter(grade="A").exclude(deviation_reason="").count() == 2
+
+
+def test_second_save_on_an_old_version_shows_both_and_overwrites_nothing(
+    client: Client, review: Review, inspector: User
+) -> None:
+    other = UserFactory(role=Role.INSPEKTOR)
+    Assignment.objects.create(review=review, inspector=other)
+    first, second = Client(), Client()
+    first.force_login(inspector)
+    second.force_login(other)
+    # Both open the page at version 0.
+    assert (
+        first.post(url(review, "A"), area_a_post(narrative="Första inspektörens text.")).status_code
+        == 302
+    )
+    response = second.post(url(review, "A"), area_a_post(narrative="Andra inspektörens text."))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Andra inspektörens text." in html  # what the second one typed, in the form
+    assert "Första inspektörens text." in html  # the saved version beside it
+    assessment = AreaAssessment.objects.get(review=review, area__code="A")
+    assert assessment.narrative == "Första inspektörens text."
+    assert 'name="version" value="1"' in html
+    # Saving again from the conflict page is a deliberate merge.
+    merged = area_a_post(version=1, narrative="Sammanslagen text.")
+    assert second.post(url(review, "A"), merged).status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.narrative, assessment.version) == ("Sammanslagen text.", 2)
+
+
+@pytest.mark.parametrize("role", [Role.VERKSAMHET, Role.OBSERVATOR])
+def test_readers_cannot_open_the_workspace(client: Client, review: Review, role: str) -> None:
+    user = UserFactory(role=role)
+    review.unit.members.add(user)
+    client.force_login(user)
+    assert client.get(url(review, "A")).status_code == 403
+    assert client.post(url(review, "A"), area_a_post()).status_code == 403
+    assert not Finding.objects.exists()
+
+
+def test_an_inspector_of_another_review_gets_not_found(client: Client, review: Review) -> None:
+    client.force_login(UserFactory(role=Role.INSPEKTOR))
+    assert client.get(url(review, "A")).status_code == 404
+
+
+def test_the_workspace_closes_with_the_final_report(
+    client: Client, review: Review, inspector: User
+) -> None:
+    review.status = Status.SLUTRAPPORT
+    review.save()
+    client.force_login(inspector)
+    assert client.get(url(review, "A")).status_code == 403
+
+
+def test_unknown_area_is_not_found(client: Client, review: Review, inspector: User) -> None:
+    client.force_login(inspector)
+    assert client.get(url(review, "Q")).status_code == 404
+
+
+def test_summary_is_saved_one_point_a_line(client: Client, review: Review, inspector: User) -> None:
+    client.force_login(inspector)
+    page = client.get(reverse("reviews:summary", args=[review.pk]))
+    fingerprint = page.context["fingerprint"]
+    response = client.post(
+        reverse("reviews:summary", args=[review.pk]),
+        {
+            "strengths": "Bra handledning\n\n  Engagerad studierektor ",
+            "weaknesses": "",
+            "improvements": "Fler bedömningar",
+            "fingerprint": fingerprint,
+        },
+    )
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.strengths == "Bra handledning\nEngagerad studierektor"
+
+
+def test_summary_saved_meanwhile_is_a_conflict_not_an_overwrite(
+    client: Client, review: Review, inspector: User
+) -> None:
+    client.force_login(inspector)
+    summary = reverse("reviews:summary", args=[review.pk])
+    stale = client.get(summary).context["fingerprint"]
+    client.post(
+        summary, {"strengths": "Först", "weaknesses": "", "improvements": "", "fingerprint": stale}
+    )
+    response = client.post(
+        summary, {"strengths": "Sen", "weaknesses": "", "improvements": "", "fingerprint": stale}
+    )
+    assert response.status_code == 409
+    assert "Sen" in response.content.decode()
+    assert "Först" in response.content.decode()
+    review.refresh_from_db()
+    assert review.strengths == "Först"
+
+
+def test_assessment_page_runs_a_fixed_number_of_queries(
+    client: Client, protocol: ProtocolVersion, django_assert_max_num_queries: Any
+) -> None:
+    """The largest area (E, 15 criteria) under both regulations against the smallest (A)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    review = review_create(
+        unit=UnitFactory(), protocol=protocol, regulations=BOTH, status=Status.BESOK
+    )
+    kansli = UserFactory(role=Role.KANSLI)
+    client.force_login(kansli)
+    data = {"version": "0", "narrative": "x", "grade-2015": "", "grade-2021": ""}
+    for n in range(1, 16):
+        data |= {f"outcome-E{n}": "uppfyllt", f"note-E{n}": "Anteckning", f"source-E{n}": ""}
+    assert client.post(url(review, "E"), data).status_code == 302
+
+    def count(code: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(review, code)).status_code == 200
+        return len(captured)
+
+    assert count("E") == count("A")
+    with django_assert_max_num_queries(15):
+        client.get(url(review, "E"))
