@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
-from granska.reviews.models import Assignment, Review
+from granska.reviews.models import Assignment, ObserverScope, Review
 from granska.reviews.services import review_create, summary_fingerprint
 from tests.factories import UnitFactory, UserFactory
 
@@ -231,6 +231,7 @@ def people(protocol: ProtocolVersion) -> tuple[Review, dict[str, User | None]]:
         "observer": UserFactory(role=Role.OBSERVATOR),
     }
     Assignment.objects.create(review=review, inspector=people["assigned_inspector"])
+    ObserverScope.objects.create(observer=people["observer"], specialty=review.specialty)
     review.unit.members.add(people["own_unit"])
     other_unit.members.add(people["other_unit"])
     review_create(unit=other_unit, protocol=protocol, regulations=("SOSFS 2015:8",))

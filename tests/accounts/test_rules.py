@@ -6,10 +6,10 @@ from django.contrib.auth.models import AnonymousUser
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
-from granska.reviews.models import Assignment, Review
+from granska.reviews.models import Assignment, ObserverScope, Review
 from granska.reviews.selectors import reviews_visible_to
 from granska.reviews.services import review_create
-from tests.factories import UnitFactory, UserFactory
+from tests.factories import SpecialtyFactory, UnitFactory, UserFactory
 
 # role → (may view, may change, may manage) for the review in the `world` fixture.
 EXPECTED = {
@@ -19,7 +19,9 @@ EXPECTED = {
     "other_inspector": (False, False, False),
     "own_unit": (True, False, False),
     "other_unit": (False, False, False),
-    "observer": (True, False, False),
+    "observer": (True, False, False),  # a scope on the unit's region
+    "observer_elsewhere": (False, False, False),  # a scope on another specialty
+    "observer_without_scope": (False, False, False),
     "inactive_kansli": (False, False, False),
 }
 
@@ -39,8 +41,14 @@ def world(protocol: ProtocolVersion) -> World:
         "own_unit": UserFactory(role=Role.VERKSAMHET),
         "other_unit": UserFactory(role=Role.VERKSAMHET),
         "observer": UserFactory(role=Role.OBSERVATOR),
+        "observer_elsewhere": UserFactory(role=Role.OBSERVATOR),
+        "observer_without_scope": UserFactory(role=Role.OBSERVATOR),
         "inactive_kansli": UserFactory(role=Role.KANSLI, is_active=False),
     }
+    ObserverScope.objects.create(observer=people["observer"], region=unit.region)
+    ObserverScope.objects.create(
+        observer=people["observer_elsewhere"], specialty=SpecialtyFactory(name="Kirurgi")
+    )
     unit.members.add(people["own_unit"])
     other_unit.members.add(people["other_unit"])
     regulations = ("SOSFS 2015:8",)

@@ -10,8 +10,16 @@ from django.urls import reverse
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
-from granska.reviews.models import AreaAssessment, AreaGrade, Assignment, Finding, Review, Status
-from granska.reviews.services import review_create
+from granska.reviews.models import (
+    AreaAssessment,
+    AreaGrade,
+    Assignment,
+    Finding,
+    ObserverScope,
+    Review,
+    Status,
+)
+from granska.reviews.services import finding_record, review_create
 from tests.factories import UnitFactory, UserFactory
 
 BOTH = ("SOSFS 2015:8", "HSLF-FS 2021:8")
@@ -151,6 +159,7 @@ def test_second_save_on_an_old_version_shows_both_and_overwrites_nothing(
 def test_readers_cannot_open_the_workspace(client: Client, review: Review, role: str) -> None:
     user = UserFactory(role=role)
     review.unit.members.add(user)
+    ObserverScope.objects.create(observer=user, specialty=review.specialty)
     client.force_login(user)
     assert client.get(url(review, "A")).status_code == 403
     assert client.post(url(review, "A"), area_a_post()).status_code == 403
@@ -229,12 +238,18 @@ def test_assessment_page_runs_a_fixed_number_of_queries(
     for n in range(1, 16):
         data |= {f"outcome-E{n}": "uppfyllt", f"note-E{n}": "Anteckning", f"source-E{n}": ""}
     assert client.post(url(review, "E"), data).status_code == 302
+    empty = review_create(
+        unit=UnitFactory(), protocol=protocol, regulations=BOTH, status=Status.BESOK
+    )
+    for criterion in protocol.criteria.all():  # all 76, not only E's
+        finding_record(review=review, criterion=criterion, outcome="delvis", note="Not")
 
-    def count(code: str) -> int:
+    def count(on: Review, code: str) -> int:
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(url(review, code)).status_code == 200
+            assert client.get(url(on, code)).status_code == 200
         return len(captured)
 
-    assert count("E") == count("A")
+    # The same count with every finding recorded as with none, for the largest and smallest area.
+    assert count(review, "E") == count(empty, "E") == count(review, "A") == count(empty, "A")
     with django_assert_max_num_queries(15):
         client.get(url(review, "E"))

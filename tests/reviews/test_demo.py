@@ -79,3 +79,13 @@ def test_demo_inspectors_have_employers_that_the_booking_respects() -> None:
     with pytest.raises(ValidationError, match="Region Österå"):
         inspector_assign(review=norrhamn, inspector=User.objects.get(full_name="Johan Berg"))
     inspector_assign(review=norrhamn, inspector=User.objects.get(full_name="Per Holm"))
+
+
+@pytest.mark.django_db
+def test_the_demo_observer_reads_only_allmanmedicin() -> None:
+    from granska.reviews.selectors import reviews_visible_to
+
+    demo()
+    observer = User.objects.get(role=Role.OBSERVATOR)
+    specialties = {r.specialty.name for r in reviews_visible_to(observer)}
+    assert specialties == {"Allmänmedicin"}

@@ -1,14 +1,12 @@
 """Who may do what with which review: the object permissions of Granska (django-rules).
 
-- `reviews.view_review`: the kansli (and superusers) and observers every review, an inspector the
-  reviews assigned to them, a unit's contact the reviews of their own unit. This must agree with
+- `reviews.view_review`: the kansli (and superusers) every review, an observer the reviews within
+  their scopes (a specialty, a region, or a specialty in a region), an inspector the reviews
+  assigned to them, a unit's contact the reviews of their own unit. This must agree with
   `granska.reviews.selectors.reviews_visible_to`, which answers the same question for lists
   (tested for every role and review).
 - `reviews.change_review`: the kansli, or an inspector assigned to that review.
 - `reviews.manage`: the kansli only: units, booking, assignments.
-
-Observers read every review for now; SPEC §1 narrows them to "what their scope allows", which
-needs a scope on the observer (a specialty or region) that does not exist yet.
 """
 
 from typing import TYPE_CHECKING
@@ -38,8 +36,14 @@ def _is_kansli(user: AnyUser) -> bool:
     )
 
 
-def _is_observer(user: AnyUser) -> bool:
-    return _role(user) == Role.OBSERVATOR
+def _is_observer_in_scope(user: AnyUser, review: "Review | None") -> bool:
+    """An observer whose scope (a specialty, a region, or both) covers `review`."""
+    if review is None or _role(user) != Role.OBSERVATOR:
+        return False
+    from granska.reviews.selectors import observer_scope_filter
+
+    assert isinstance(user, User)
+    return type(review).objects.filter(observer_scope_filter(user), pk=review.pk).exists()
 
 
 def _is_assigned_inspector(user: AnyUser, review: "Review | None") -> bool:
@@ -57,7 +61,7 @@ def _is_unit_member(user: AnyUser, review: "Review | None") -> bool:
 
 
 is_kansli = Predicate(_is_kansli, name="is_kansli")
-is_observer = Predicate(_is_observer, name="is_observer")
+is_observer_in_scope = Predicate(_is_observer_in_scope, name="is_observer_in_scope")
 is_assigned_inspector = Predicate(_is_assigned_inspector, name="is_assigned_inspector")
 is_unit_member = Predicate(_is_unit_member, name="is_unit_member")
 
@@ -66,6 +70,9 @@ def _grant(permission: str, predicate: Predicate) -> None:
     add_perm(permission, predicate)  # type: ignore[no-untyped-call]  # untyped in django-rules
 
 
-_grant("reviews.view_review", is_kansli | is_observer | is_assigned_inspector | is_unit_member)
+_grant(
+    "reviews.view_review",
+    is_kansli | is_observer_in_scope | is_assigned_inspector | is_unit_member,
+)
 _grant("reviews.change_review", is_kansli | is_assigned_inspector)
 _grant("reviews.manage", is_kansli)

@@ -20,6 +20,7 @@ from granska.reviews.models import (
     Affiliation,
     CareProvider,
     Finding,
+    ObserverScope,
     Outcome,
     Region,
     Review,
@@ -307,6 +308,12 @@ def demo_load() -> DemoResult:
             inspector=users[email],
             care_provider=CareProvider.objects.get_or_create(name=provider)[0],
         )
+
+    # The observer is the specialty society's SPUR coordinator for allmänmedicin.
+    ObserverScope.objects.create(
+        observer=users["ingrid.sol@granska.example"],
+        specialty=Specialty.objects.get(name="Allmänmedicin"),
+    )
 
     areas = protocol_areas(protocol)
     for plan in REVIEWS:

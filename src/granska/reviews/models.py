@@ -378,3 +378,44 @@ class Affiliation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspector}: {self.care_provider or self.unit}"
+
+
+class ObserverScope(models.Model):
+    """What an observer may read: the reviews of a specialty, of a region, or of a specialty in
+    a region (a specialty society's SPUR coordinator, a region's ST office)."""
+
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="observer_scopes",
+        verbose_name=_("observer"),
+    )
+    specialty = models.ForeignKey(
+        Specialty,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="observer_scopes",
+        verbose_name=_("specialty"),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="observer_scopes",
+        verbose_name=_("region"),
+    )
+
+    class Meta:
+        verbose_name = _("observer scope")
+        verbose_name_plural = _("observer scopes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(specialty__isnull=False) | Q(region__isnull=False),
+                name="observer_scope_names_a_specialty_or_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return " / ".join(str(part) for part in (self.specialty, self.region) if part)

@@ -11,16 +11,40 @@ from granska.catalog.selectors import protocol_areas
 from granska.grading import Suggestion
 from granska.reviews.forms import AreaInput
 from granska.reviews.lifecycle import INSPECTOR_MOVES, ReviewFacts, move_problems, next_steps
-from granska.reviews.models import AreaAssessment, AreaGrade, Finding, Outcome, Review, Status
+from granska.reviews.models import (
+    AreaAssessment,
+    AreaGrade,
+    Finding,
+    ObserverScope,
+    Outcome,
+    Review,
+    Status,
+)
 from granska.reviews.suggestions import area_suggestions, suggestion_texts
 
 
+def observer_scope_filter(user: User) -> Q:
+    """The reviews within the observer's scopes; none when they have no scope."""
+    allowed = Q(pk__in=[])
+    for scope in ObserverScope.objects.filter(observer=user):
+        condition = Q()
+        if scope.specialty_id:
+            condition &= Q(specialty_id=scope.specialty_id)
+        if scope.region_id:
+            condition &= Q(unit__region_id=scope.region_id)
+        allowed |= condition
+    return allowed
+
+
 def reviews_visible_to(user: User) -> QuerySet[Review]:
-    """The reviews `user` may read: all for the kansli and observers, assigned ones for an
-    inspector, the own unit's for a unit's contact, none for anyone else."""
+    """The reviews `user` may read: all for the kansli, those within their scopes for an
+    observer, assigned ones for an inspector, the own unit's for a unit's contact, none for
+    anyone else."""
     reviews = Review.objects.all()
-    if user.is_superuser or user.role in (Role.KANSLI, Role.OBSERVATOR):
+    if user.is_superuser or user.role == Role.KANSLI:
         return reviews
+    if user.role == Role.OBSERVATOR:
+        return reviews.filter(observer_scope_filter(user))
     if user.role == Role.INSPEKTOR:
         return reviews.filter(assignments__inspector=user)
     if user.role == Role.VERKSAMHET:

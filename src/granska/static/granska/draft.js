@@ -51,9 +51,9 @@
       localStorage.setItem(key, JSON.stringify(values()));
     });
     form.addEventListener("submit", function () {
+      // The draft stays until a save succeeds: the page then comes back with a new version and
+      // the draft of the old one is dropped above. A save that fails keeps it.
       dirty = false;
-      // The server answers with a new version on success; on failure it shows the text again.
-      localStorage.removeItem(key);
     });
     if (notice) {
       notice.querySelector(".draft-discard").addEventListener("click", function () {
