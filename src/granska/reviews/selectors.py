@@ -208,6 +208,11 @@ class FindingRow:
     saved: tuple[str, str, str]  # as saved (differs from value after a conflict or an error)
     errors: list[str]
 
+    @property
+    def saved_outcome_label(self) -> str:
+        """The saved finding in words ("delvis uppfyllt"), not its stored value ("delvis")."""
+        return str(Outcome(self.saved[0]).label) if self.saved[0] in Outcome.values else ""
+
 
 @dataclass
 class GradeRow:
@@ -291,7 +296,7 @@ def area_workspace(
                 reasons=suggestion_texts(suggestions[regulation]),
                 value=submitted.grades.get(regulation, saved_grade) if submitted else saved_grade,
                 saved=saved_grade,
-                errors=errors.get(f"grade-{regulation}", []),
+                errors=errors.get(f"grade-{Regulation(regulation).year}", []),
             )
         )
     saved_narrative = assessment.narrative if assessment else ""

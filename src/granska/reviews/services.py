@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from granska.accounts.models import Role, User
-from granska.catalog.models import Area, Criterion, ProtocolVersion
+from granska.catalog.models import Area, Criterion, ProtocolVersion, Regulation
 from granska.reviews.forms import AreaInput
 from granska.reviews.lifecycle import move_problems
 from granska.reviews.models import (
@@ -284,7 +284,7 @@ def area_save(*, review: Review, area: Area, data: AreaInput) -> AreaAssessment:
             )
         except ValidationError as error:
             for message in error.messages:
-                errors.setdefault(f"grade-{regulation}", []).append(message)
+                errors.setdefault(f"grade-{Regulation(regulation).year}", []).append(message)
     if errors:
         raise ValidationError(errors)
     assessment.narrative = data.narrative.strip()

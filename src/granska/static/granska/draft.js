@@ -41,6 +41,12 @@
       dirty = true;
       if (notice) { notice.hidden = false; }
     }
+    // A save that failed (a conflict, a validation error) came back with the person's text in the
+    // form, possibly under a new version: keep it as this version's draft, and warn on leaving.
+    if (form.hasAttribute("data-draft-unsaved")) {
+      dirty = true;
+      localStorage.setItem(key, JSON.stringify(values()));
+    }
 
     form.addEventListener("input", function () {
       dirty = true;
