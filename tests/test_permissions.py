@@ -82,6 +82,11 @@ TABLE: dict[str, tuple[Any, dict[str, Any]]] = {
         dict.fromkeys(ROLES, 405),
     ),
     "reviews:move": (lambda r: reverse("reviews:move", args=[r.pk]), dict.fromkeys(ROLES, 405)),
+    # The review here is booked, so its report is a draft: for those who work on it. The unit
+    # reads it in faktagranskning and everyone who reads the review from the final report on
+    # (tests/reports/test_views.py).
+    "reports:html": (lambda r: reverse("reports:html", args=[r.pk]), WORKERS),
+    "reports:pdf": (lambda r: reverse("reports:pdf", args=[r.pk]), WORKERS),
 }
 
 # ---- Accounts (django-allauth under /konto/): every named URL allauth includes. ----------------

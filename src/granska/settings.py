@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "granska.accounts",
     "granska.catalog",
     "granska.reviews",
+    "granska.reports",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,11 @@ STORAGES = {
         )
     },
 }
+
+# The organisation that issues the reports, named on their cover.
+GRANSKA_REPORT_ISSUER = env(
+    "GRANSKA_REPORT_ISSUER", "Läkarnas institut för professionell utveckling i sjukvården"
+)
 
 # The catalog file loaded by `granska catalog load` when no file is named, and by the demo.
 GRANSKA_DEFAULT_CATALOG = BASE_DIR / "src" / "granska" / "catalog" / "data" / "spur-st-2025.yaml"

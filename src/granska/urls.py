@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reviews:home", permanent=False), name="home"),
     path("granskningar/", include("granska.reviews.urls")),
+    path("granskningar/", include("granska.reports.urls")),
     # django-allauth: login, logout, password reset and change, TOTP and recovery codes.
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

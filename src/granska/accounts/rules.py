@@ -7,6 +7,9 @@
   (tested for every role and review).
 - `reviews.change_review`: the kansli, or an inspector assigned to that review.
 - `reviews.manage`: the kansli only: units, booking, assignments.
+- `reviews.view_report`: the report (HTML, PDF, Word). A draft: the kansli, the assigned
+  inspectors, and the unit's contacts while it is in faktagranskning. From the final report on:
+  everyone who may read the review.
 """
 
 from typing import TYPE_CHECKING
@@ -60,10 +63,26 @@ def _is_unit_member(user: AnyUser, review: "Review | None") -> bool:
     return review.unit.members.filter(pk=user.pk).exists()
 
 
+def _is_in_fact_check(user: AnyUser, review: "Review | None") -> bool:
+    """The review's draft is with the unit for its factual review."""
+    from granska.reviews.models import Status
+
+    return review is not None and review.status == Status.FAKTAGRANSKNING
+
+
+def _has_final_report(user: AnyUser, review: "Review | None") -> bool:
+    """The review's report is final (issued, or later in the lifecycle)."""
+    from granska.reviews.lifecycle import REPORT_FINAL
+
+    return review is not None and review.status in REPORT_FINAL
+
+
 is_kansli = Predicate(_is_kansli, name="is_kansli")
 is_observer_in_scope = Predicate(_is_observer_in_scope, name="is_observer_in_scope")
 is_assigned_inspector = Predicate(_is_assigned_inspector, name="is_assigned_inspector")
 is_unit_member = Predicate(_is_unit_member, name="is_unit_member")
+is_in_fact_check = Predicate(_is_in_fact_check, name="is_in_fact_check")
+has_final_report = Predicate(_has_final_report, name="has_final_report")
 
 
 def _grant(permission: str, predicate: Predicate) -> None:
@@ -76,3 +95,10 @@ _grant(
 )
 _grant("reviews.change_review", is_kansli | is_assigned_inspector)
 _grant("reviews.manage", is_kansli)
+_grant(
+    "reviews.view_report",
+    is_kansli
+    | is_assigned_inspector
+    | (is_unit_member & is_in_fact_check)
+    | (has_final_report & (is_observer_in_scope | is_unit_member)),
+)

@@ -32,6 +32,12 @@ INSPECTOR_MOVES: frozenset[tuple[str, str]] = frozenset(
     }
 )
 
+# From the final report on, the report is no longer a draft: it loses its "UTKAST" and everyone who
+# may read the review may read it.
+REPORT_FINAL: frozenset[str] = frozenset(
+    {Status.SLUTRAPPORT, Status.HANDLINGSPLAN, Status.UPPFOLJNING, Status.AVSLUTAD}
+)
+
 
 @dataclass(frozen=True)
 class ReviewFacts:

@@ -45,6 +45,7 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "overview": overview,
             "inspectors": list(review.inspectors.all()),
             "can_change": can_change,
+            "can_read_report": user.has_perm("reviews.view_report", review),
             "can_edit": can_change and review.status in EDITABLE,
             "manages": manages,
             "moves": review_moves(review, manages=manages) if can_change else [],

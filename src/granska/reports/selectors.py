@@ -1,0 +1,184 @@
+"""The report's content, read once and handed to every format (PDF, HTML, Word).
+
+`report_data` returns plain JSON-ready data: the PDF template receives it as JSON and shows each
+string as text, so nothing a person wrote is ever read as markup.
+"""
+
+import itertools
+import re
+from typing import TypedDict
+
+from django.conf import settings
+
+from granska.catalog.models import Level
+from granska.reviews.lifecycle import REPORT_FINAL
+from granska.reviews.models import Review
+from granska.reviews.selectors import AreaView, review_overview
+
+# The report is a Swedish document: its fixed wording is Swedish whatever the reader's language.
+LEVEL_HEADINGS = {
+    Level.FORESKRIFT: "Föreskrift",
+    Level.ALLMANT_RAD: "Allmänna råd",
+    Level.KVALITETSINDIKATOR: "Kvalitetsindikator",
+}
+
+
+class CriterionData(TypedDict):
+    code: str
+    text: str
+    only: str  # "2015" or "2021" when limited to one of the regulations in scope, else ""
+
+
+class LevelData(TypedDict):
+    level: str
+    heading: str  # "Föreskrift", or "Föreskrift (endast 2021)" for a run limited to one year
+    criteria: list[CriterionData]
+
+
+class ScaleRow(TypedDict):
+    grade: str
+    wording: str
+    marked: list[bool]  # one per regulation in scope: is this the grade set?
+
+
+class GradeData(TypedDict):
+    regulation: str
+    year: str
+    grade: str  # "" when not yet set
+
+
+class AreaData(TypedDict):
+    code: str
+    title: str
+    group: str
+    narrative: list[str]  # paragraphs; a paragraph may hold single line breaks
+    preamble: list[str]
+    levels: list[LevelData]
+    scale: list[ScaleRow]
+    grades: list[GradeData]
+
+
+class GroupData(TypedDict):
+    name: str  # STRUKTUR or PROCESS
+    areas: list[AreaData]
+
+
+class SummaryData(TypedDict):
+    strengths: list[str]
+    weaknesses: list[str]
+    improvements: list[str]
+
+
+class ReportData(TypedDict):
+    review_id: int
+    unit: str
+    specialty: str
+    date: str  # the visit date, YYYY-MM-DD, or ""
+    inspectors: str  # "Anna A och Bo B"
+    regulations: list[str]
+    years: list[str]
+    both_regulations: bool
+    issuer: str
+    draft: bool
+    status: str
+    summary: SummaryData
+    groups: list[GroupData]
+
+
+def report_is_draft(review: Review) -> bool:
+    """A report is a draft ("UTKAST" on every page) until the final report is issued."""
+    return review.status not in REPORT_FINAL
+
+
+def report_filename(review: Review, extension: str) -> str:
+    """An ASCII file name that says what the report is: "granskning-12-2026-09-17.pdf"."""
+    date = review.visit_date.isoformat() if review.visit_date else "utan-datum"
+    return f"granskning-{review.pk}-{date}.{extension}"
+
+
+def report_data(review: Review) -> ReportData:
+    """Everything the report shows about `review`, in the order it shows it."""
+    overview = review_overview(review)
+    regulations = list(review.regulations)
+    areas = [_area_data(item, regulations) for item in overview.areas]
+    groups = [
+        GroupData(name=name, areas=list(members))
+        for name, members in itertools.groupby(areas, key=lambda a: a["group"])
+    ]
+    names = [a.inspector.full_name for a in review.assignments.select_related("inspector")]
+    return ReportData(
+        review_id=review.pk,
+        unit=review.unit.name,
+        specialty=review.specialty.name,
+        date=review.visit_date.isoformat() if review.visit_date else "",
+        inspectors=_join_names(names),
+        regulations=regulations,
+        years=[g["year"] for g in areas[0]["grades"]] if areas else [],
+        both_regulations=len(regulations) == 2,
+        issuer=settings.GRANSKA_REPORT_ISSUER,
+        draft=report_is_draft(review),
+        status=str(review.get_status_display()),
+        summary=SummaryData(
+            strengths=_lines(review.strengths),
+            weaknesses=_lines(review.weaknesses),
+            improvements=_lines(review.improvements),
+        ),
+        groups=groups,
+    )
+
+
+def _area_data(item: AreaView, regulations: list[str]) -> AreaData:
+    levels: list[LevelData] = []
+    for group in item.groups:
+        # Criteria limited to one regulation keep their place; a run of them gets its own heading,
+        # as the printed reports do ("Föreskrift (endast 2021)").
+        heading = LEVEL_HEADINGS[Level(group.level)]
+        for only, rows in itertools.groupby(group.rows, key=lambda r: r.only_for_year or ""):
+            levels.append(
+                LevelData(
+                    level=group.level,
+                    heading=f"{heading} (endast {only})" if only else heading,
+                    criteria=[
+                        CriterionData(code=r.criterion.code, text=r.criterion.text, only=only)
+                        for r in rows
+                    ],
+                )
+            )
+    set_grades = [g.grade.grade if g.grade else "" for g in item.grades]
+    return AreaData(
+        code=item.area.code,
+        title=item.area.title,
+        group=item.area.group,
+        narrative=_paragraphs(item.narrative),
+        preamble=[str(p) for p in item.area.preamble],
+        levels=levels,
+        scale=[
+            ScaleRow(
+                grade=step["grade"],
+                wording=step["wording"],
+                marked=[grade == step["grade"] for grade in set_grades],
+            )
+            for step in item.area.scale
+        ],
+        grades=[
+            GradeData(regulation=g.regulation, year=g.year, grade=grade)
+            for g, grade in zip(item.grades, set_grades, strict=True)
+        ],
+    )
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Paragraphs are separated by blank lines; single line breaks stay inside a paragraph."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    return [p.strip() for p in re.split(r"\n\s*\n", normalised) if p.strip()]
+
+
+def _lines(text: str) -> list[str]:
+    """The summary lists hold one point a line."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _join_names(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} och {names[-1]}"
