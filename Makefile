@@ -14,12 +14,13 @@ SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 ADDR ?= 127.0.0.1:8000
 
 .PHONY: help install run test lint typecheck migrations-check messages-check \
-	test-sqlite test-postgres bench lock clean
+	test-sqlite test-postgres bench pango-check report-images lock clean
 
 help:
 	@echo "make run    set up, load the catalog and demo data, serve http://$(ADDR) (SQLite)"
 	@echo "make test   set up, lint, type-check, then the whole suite on SQLite and PostgreSQL"
 	@echo "make bench  the benchmarks, one 'name: value' a line"
+	@echo "make report-images  page images of the largest demo report in var/report-pages/"
 
 $(STAMP): requirements.lock pyproject.toml src/granska/locale/sv/LC_MESSAGES/django.po
 	@if [ ! -x $(BIN)/python ]; then \
@@ -75,14 +76,29 @@ test-postgres: install
 
 test: lint typecheck migrations-check messages-check test-sqlite test-postgres
 
-bench: $(STAMP)
+# WeasyPrint, the report benchmark's baseline, needs Debian's pango; CI does not run the bench.
+PANGO_LIBS := libpango-1.0.so.0 libpangoft2-1.0.so.0
+
+pango-check:
+	@for lib in $(PANGO_LIBS); do \
+		if ! /sbin/ldconfig -p | grep -q "$$lib"; then \
+			echo "make bench needs pango for WeasyPrint: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2; \
+			exit 1; \
+		fi; \
+	done
+
+bench: $(STAMP) pango-check
 	$(BIN)/python bench/run.py
+
+# Page images of the largest demo report, for looking at: var/report-pages/page-N.png.
+report-images: $(STAMP)
+	$(BIN)/python bench/run.py --pages-only
 
 # Regenerates requirements.lock from pyproject.toml (needs network access to PyPI).
 lock:
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml scripts/build-requirements.txt --extra dev --universal \
-		--python-version 3.12 --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml scripts/build-requirements.txt --extra dev --extra bench \
+		--universal --python-version 3.12 --generate-hashes -o requirements.lock
 
 clean:
 	rm -rf $(VENV) var node_modules .mypy_cache .pytest_cache .ruff_cache

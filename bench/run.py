@@ -4,12 +4,15 @@ Timings are medians of repeated runs in this process, each beside a baseline mea
 run, because these machines are shared and noisy: read the ratios, not the milliseconds.
 """
 
+import copy
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,10 +35,16 @@ from django.urls import reverse  # noqa: E402
 from granska.accounts.models import Role, User  # noqa: E402
 from granska.catalog.loader import read_catalog  # noqa: E402
 from granska.catalog.services import protocol_load  # noqa: E402
+from granska.reports.html import html_render  # noqa: E402
+from granska.reports.pdf import pdf_render  # noqa: E402
+from granska.reports.selectors import ReportData, report_data  # noqa: E402
 from granska.reviews.models import Review  # noqa: E402
 from granska.reviews.views.assessment import EDITABLE  # noqa: E402
 
 ROUNDS = 40
+REPORT_ROUNDS = 20
+# `make report-images` writes the largest demo report's pages here, and so does `make bench`.
+PAGES_DIR = settings.BASE_DIR / "var" / "report-pages"
 
 
 def median_ms(work: Callable[[], object], rounds: int = ROUNDS) -> float:
@@ -49,12 +58,99 @@ def median_ms(work: Callable[[], object], rounds: int = ROUNDS) -> float:
 
 
 def show(name: str, value: float) -> None:
-    print(f"{name}: {value:.3f}")
+    print(f"{name}: {value:.3f}" if isinstance(value, float) else f"{name}: {value}")
+
+
+def largest_report() -> ReportData:
+    """The report of the demo review with the most findings."""
+    largest = Review.objects.annotate(n=Count("findings")).order_by("-n").first()
+    assert largest is not None
+    return report_data(largest)
+
+
+def longer(data: ReportData, times: int) -> ReportData:
+    """The same report `times` as long: every area, and the summary, repeated."""
+    result = copy.deepcopy(data)
+    for group in result["groups"]:
+        group["areas"] = group["areas"] * times
+    summary = result["summary"]
+    summary["strengths"] *= times
+    summary["weaknesses"] *= times
+    summary["improvements"] *= times
+    return result
+
+
+def page_count(pdf: bytes) -> int:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def write_pages(data: ReportData) -> None:
+    """The report's pages as PNG images at 70 dpi, with pdftoppm, to look at."""
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        print("report pages: pdftoppm is missing (apt-get install poppler-utils)", file=sys.stderr)
+        return
+    shutil.rmtree(PAGES_DIR, ignore_errors=True)
+    PAGES_DIR.mkdir(parents=True)
+    pdf = PAGES_DIR / "report.pdf"
+    pdf.write_bytes(pdf_render(data))
+    subprocess.run([pdftoppm, "-png", "-r", "70", str(pdf), str(PAGES_DIR / "page")], check=True)
+    print(f"report pages: {PAGES_DIR}", file=sys.stderr)
+
+
+def variants(data: ReportData, count: int) -> Iterator[ReportData]:
+    """`count` copies of the report, each with its own text in every narrative paragraph.
+
+    Typst memoizes within a process: typesetting the very same input again takes a fraction of
+    the time (`report_pdf_same_input_ms`). A real report is rendered from new text, so each
+    timed round gets text it has not seen."""
+    for n in range(count):
+        variant = copy.deepcopy(data)
+        for group in variant["groups"]:
+            for area in group["areas"]:
+                area["narrative"] = [f"{paragraph} ({n})" for paragraph in area["narrative"]]
+        yield variant
+
+
+def report_bench() -> None:
+    """The largest demo report typeset by Typst against WeasyPrint typesetting its HTML, and
+    Typst's time on a report five times as long."""
+    import logging
+
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # its CSS notes, not errors
+    data = largest_report()
+    fresh = variants(data, REPORT_ROUNDS + 1)
+    fresh_html = (html_render(d) for d in variants(data, REPORT_ROUNDS + 1))
+    fresh_5x = (longer(d, 5) for d in variants(data, REPORT_ROUNDS + 1))
+    typst_ms = median_ms(lambda: pdf_render(next(fresh)), rounds=REPORT_ROUNDS)
+    same_ms = median_ms(lambda: pdf_render(data), rounds=REPORT_ROUNDS)
+    weasy_ms = median_ms(lambda: HTML(string=next(fresh_html)).write_pdf(), rounds=REPORT_ROUNDS)
+    typst_5x_ms = median_ms(lambda: pdf_render(next(fresh_5x)), rounds=REPORT_ROUNDS)
+    show("report_pdf_ms", typst_ms)
+    show("report_pdf_same_input_ms", same_ms)
+    show("weasyprint_pdf_ms", weasy_ms)
+    show("report_speedup_vs_weasyprint", weasy_ms / typst_ms)
+    show("report_pages", page_count(pdf_render(data)))
+    show("report_pdf_5x_pages", page_count(pdf_render(longer(data, 5))))
+    show("report_pdf_5x_ms", typst_5x_ms)
+    show("report_pdf_5x_ratio", typst_5x_ms / typst_ms)
+    write_pages(data)
 
 
 def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    if "--pages-only" in sys.argv:
+        write_pages(largest_report())
+        return
 
     # The review page of the largest demo review against a page of the same layout with no data.
     client = Client()
@@ -107,6 +203,8 @@ def main() -> None:
     show("catalog_parse_ms", parse_ms)
     show("catalog_store_ms", load_ms)
     show("catalog_store_ratio", load_ms / parse_ms)
+
+    report_bench()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,13 @@ def fast_password_hasher(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings: Any, tmp_path: Path) -> Path:
+    """Issued final reports go to a folder of the test's own, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def protocol(db: None) -> ProtocolVersion:
     """The SPUR ST protocol shipped with Granska, loaded into the test database."""
@@ -24,15 +31,19 @@ def protocol(db: None) -> ProtocolVersion:
 
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
-    """The two real SPUR reports in ../shared/seeds (or GRANSKA_SEEDS_DIR).
+    """The two real SPUR reports: GRANSKA_SEEDS_DIR, else ../shared/seeds beside the repository,
+    else the workplace's /work/shared/seeds (where a clone elsewhere, such as /tmp, finds them).
 
-    They live beside the repository, not in it. CI always has them, so there their absence fails;
-    elsewhere (a clone in /tmp) the tests that read them are skipped, loudly.
+    They live outside the repository. CI always has them, so there their absence fails;
+    elsewhere the tests that read them are skipped, loudly.
     """
-    path = Path(os.environ.get("GRANSKA_SEEDS_DIR", settings.BASE_DIR.parent / "shared" / "seeds"))
-    if not (path / "000_76a68b3e09a9d094.txt").exists():
-        message = f"the SPUR seed reports are not at {path} (set GRANSKA_SEEDS_DIR)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    candidates = [settings.BASE_DIR.parent / "shared" / "seeds", Path("/work/shared/seeds")]
+    if "GRANSKA_SEEDS_DIR" in os.environ:
+        candidates = [Path(os.environ["GRANSKA_SEEDS_DIR"])]
+    for path in candidates:
+        if (path / "000_76a68b3e09a9d094.txt").exists():
+            return path
+    message = f"the SPUR seed reports are not at {' or '.join(map(str, candidates))}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)

@@ -87,6 +87,16 @@ TABLE: dict[str, tuple[Any, dict[str, Any]]] = {
     # (tests/reports/test_views.py).
     "reports:html": (lambda r: reverse("reports:html", args=[r.pk]), WORKERS),
     "reports:pdf": (lambda r: reverse("reports:pdf", args=[r.pk]), WORKERS),
+    # No final report is issued for a booked review: those who may read its report find no
+    # version 1 (who may download issued versions: tests/reports/test_final.py).
+    "reports:version": (
+        lambda r: reverse("reports:version", args=[r.pk, 1]),
+        WORKERS | {"kansli": NOT_FOUND, "assigned_inspector": NOT_FOUND},
+    ),
+    "reports:reissue": (
+        lambda r: reverse("reports:reissue", args=[r.pk]),
+        dict.fromkeys(ROLES, 405),
+    ),
 }
 
 # ---- Accounts (django-allauth under /konto/): every named URL allauth includes. ----------------
@@ -191,6 +201,13 @@ POST_TABLE: dict[str, tuple[Any, Any, dict[str, Any]]] = {
         lambda r: reverse("reviews:move", args=[r.pk]),
         lambda r: {"to": "forberedelse"},
         WORKERS | {"kansli": REDIRECT, "assigned_inspector": FORBIDDEN},
+    ),
+    # Reissuing is the kansli's; a booked review has no final report, so the kansli is sent back
+    # to the report with the reason.
+    "reports:reissue": (
+        lambda r: reverse("reports:reissue", args=[r.pk]),
+        lambda r: {},
+        KANSLI_ONLY | {"kansli": REDIRECT},
     ),
 }
 

@@ -212,6 +212,11 @@ STORAGES = {
     },
 }
 
+# Uploaded and generated files: the issued final reports. Never served as static files: each is
+# read through a view that checks who may have it (reports.views).
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
+
 # The organisation that issues the reports, named on their cover.
 GRANSKA_REPORT_ISSUER = env(
     "GRANSKA_REPORT_ISSUER", "Läkarnas institut för professionell utveckling i sjukvården"

@@ -7,4 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("<int:pk>/rapport/", views.report_view, name="html"),
     path("<int:pk>/rapport.pdf", views.report_pdf_view, name="pdf"),
+    path("<int:pk>/rapport/version/<int:version>.pdf", views.report_version_view, name="version"),
+    path("<int:pk>/rapport/nytt-utfardande/", views.report_reissue_view, name="reissue"),
 ]

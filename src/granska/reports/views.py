@@ -1,14 +1,22 @@
-"""The report in the browser and as a PDF download, for those who may read it."""
+"""The report in the browser and as a PDF download, for those who may read it.
 
+A draft's PDF is typeset on each request; a final report's is the stored file of its current
+version, and earlier versions stay downloadable by their number.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from granska.reports.html import html_context
+from granska.reports.models import FinalReport
 from granska.reports.pdf import pdf_render
-from granska.reports.selectors import report_data, report_filename
+from granska.reports.selectors import report_data, report_filename, report_is_draft
+from granska.reports.services import report_issue_final
 from granska.reviews.models import Review
 from granska.reviews.views.common import request_user, visible_review
 
@@ -22,18 +30,68 @@ def _readable_report(request: HttpRequest, pk: int) -> Review:
     return review
 
 
+def _stored_pdf(review: Review, report: FinalReport) -> HttpResponse:
+    """A stored version's PDF, exactly the bytes issued (a report is some hundred kB)."""
+    with report.pdf.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type="application/pdf")
+    name = report_filename(review, "pdf").removesuffix(".pdf") + f"-v{report.version}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
 @require_GET
 @login_required
 def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     review = _readable_report(request, pk)
-    context = html_context(report_data(review)) | {"review": review}
+    context = html_context(report_data(review)) | {
+        "review": review,
+        "versions": list(FinalReport.objects.filter(review=review).order_by("-version")),
+        "may_reissue": request_user(request).has_perm("reviews.manage")
+        and not report_is_draft(review),
+    }
     return render(request, "reports/report.html", context)
 
 
 @require_GET
 @login_required
 def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft, typeset now; or the final report's current version, as stored."""
     review = _readable_report(request, pk)
+    if not report_is_draft(review):
+        current = FinalReport.objects.filter(review=review, replaced_at__isnull=True).first()
+        if current is not None:
+            return _stored_pdf(review, current)
     response = HttpResponse(pdf_render(report_data(review)), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{report_filename(review, "pdf")}"'
     return response
+
+
+@require_GET
+@login_required
+def report_version_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
+    """One issued version of the final report, current or replaced."""
+    review = _readable_report(request, pk)
+    report = FinalReport.objects.filter(review=review, version=version).first()
+    if report is None:
+        raise Http404
+    return _stored_pdf(review, report)
+
+
+@require_POST
+@login_required
+def report_reissue_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The kansli issues a corrected final report: the next version, replacing the current one."""
+    if not request_user(request).has_perm("reviews.manage"):
+        raise PermissionDenied
+    review = get_object_or_404(Review, pk=pk)
+    try:
+        report = report_issue_final(review=review, by=request_user(request))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Version %(version)s of the final report is issued.") % {"version": report.version},
+        )
+    return redirect("reports:html", pk=review.pk)

@@ -16,6 +16,8 @@ from granska.catalog.loader import read_catalog
 from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.catalog.selectors import protocol_areas
 from granska.catalog.services import protocol_load
+from granska.reports.services import report_issue_final
+from granska.reviews.lifecycle import REPORT_FINAL
 from granska.reviews.models import (
     Affiliation,
     CareProvider,
@@ -315,6 +317,7 @@ def demo_load() -> DemoResult:
         specialty=Specialty.objects.get(name="Allmänmedicin"),
     )
 
+    kansli = next(user for user in users.values() if user.role == Role.KANSLI)
     areas = protocol_areas(protocol)
     for plan in REVIEWS:
         review = review_create(
@@ -331,6 +334,8 @@ def demo_load() -> DemoResult:
         for area in areas:
             if area.code not in plan.unassessed_areas:
                 _assess_area(review, area, plan)
+        if plan.status in REPORT_FINAL:
+            report_issue_final(review=review, by=kansli)
     return DemoResult(created=True, users=demo_users())
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import Area, Criterion, ProtocolVersion, Regulation
+from granska.reports.services import report_issue_final
 from granska.reviews.forms import AreaInput
 from granska.reviews.lifecycle import move_problems
 from granska.reviews.models import (
@@ -179,6 +180,9 @@ def review_move(*, review: Review, target: str, by: User) -> Review:
     StatusChange.objects.create(review=review, from_status=review.status, to_status=target, by=by)
     review.status = target
     review.save(update_fields=["status", "updated_at"])
+    if target == Status.SLUTRAPPORT:
+        # The final report is issued with the move, in its transaction: no move without it.
+        report_issue_final(review=review, by=by)
     return review
 
 

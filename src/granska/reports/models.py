@@ -1,0 +1,55 @@
+"""Issued final reports: each version's PDF stored once, with its SHA-256, and never changed."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from granska.reviews.models import Review
+
+
+def final_report_path(instance: "FinalReport", filename: str) -> str:
+    """Where a version's PDF is stored under MEDIA_ROOT: reports/<review>/v<version>.pdf."""
+    return f"reports/{instance.review_id}/v{instance.version}.pdf"
+
+
+class FinalReport(models.Model):
+    """One issued version of a review's final report. A correction issues the next version and
+    marks this one replaced; the file stays, downloadable, and is never rewritten."""
+
+    review = models.ForeignKey(
+        Review, on_delete=models.PROTECT, related_name="final_reports", verbose_name=_("review")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    pdf = models.FileField(_("PDF"), upload_to=final_report_path, max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    replaced_by = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
+    replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("final report")
+        verbose_name_plural = _("final reports")
+        ordering = ["review", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "version"], name="final_report_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} v{self.version}"
+
+    @property
+    def replaced(self) -> bool:
+        return self.replaced_at is not None
