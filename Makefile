@@ -8,7 +8,8 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-PG_URL ?= postgres://postgres@127.0.0.1:5432/granska
+# The PostgreSQL run uses DATABASE_URL when it names a PostgreSQL database, else this default.
+PG_URL := $(if $(filter postgres://% postgresql://%,$(DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/granska)
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 # The development server listens here.
 ADDR ?= 127.0.0.1:8000

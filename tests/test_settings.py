@@ -66,3 +66,21 @@ def test_an_unknown_mode_is_refused() -> None:
     result = granska("check", GRANSKA_ENV="staging")
     assert result.returncode != 0
     assert "GRANSKA_ENV" in result.stderr
+
+
+def test_check_deploy_refuses_a_production_database_holding_the_demo(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    # GRANSKA_VAR_DIR keeps the demo's issued reports out of the project's var/.
+    assert granska("migrate", DATABASE_URL=database, GRANSKA_VAR_DIR=str(tmp_path)).returncode == 0
+    assert granska("demo", DATABASE_URL=database, GRANSKA_VAR_DIR=str(tmp_path)).returncode == 0
+    production = {
+        "GRANSKA_VAR_DIR": str(tmp_path),
+        "GRANSKA_ENV": "production",
+        "GRANSKA_SECRET_KEY": GOOD_KEY,
+        "GRANSKA_ALLOWED_HOSTS": "granska.example",
+        "DATABASE_URL": database,
+    }
+    result = granska("check", "--deploy", **production)
+    assert result.returncode != 0
+    assert "granska.E001" in result.stderr
+    assert "kansli@granska.example" in result.stderr

@@ -144,6 +144,32 @@ def test_grade_refuses_bad_input_naming_it(
     assert words in str(caught.value)
 
 
+def test_grade_with_an_unknown_protocol_names_it(
+    protocol: ProtocolVersion, monkeypatch: Any
+) -> None:
+    payload = {"area": "A", "regulation": "SOSFS 2015:8", "findings": {}}
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(payload)))
+    with pytest.raises(CommandError) as caught:
+        call_command("grade", "-", "--protocol", "spur-st-1999", stdout=io.StringIO())
+    assert "'spur-st-1999'" in str(caught.value)
+    assert "spur-st-2025" in str(caught.value)
+
+
+def test_an_incomplete_a_speaks_only_of_what_is_assessed(
+    protocol: ProtocolVersion, monkeypatch: Any
+) -> None:
+    findings = {"A1": "uppfyllt", "A2": "uppfyllt", "A3": "uppfyllt"}
+    result = grade(monkeypatch, {"area": "A", "regulation": "SOSFS 2015:8", "findings": findings})
+    assert (result["grade"], result["complete"], result["missing"]) == ("A", False, ["A4"])
+    assert result["reasons"] == [
+        "A hittills: de föreskrifter och allmänna råd som är bedömda följs och varje bedömd "
+        "kvalitetsindikator är uppfylld."
+    ]
+    findings["A4"] = "uppfyllt"
+    complete = grade(monkeypatch, {"area": "A", "regulation": "SOSFS 2015:8", "findings": findings})
+    assert "hittills" not in complete["reasons"][0]
+
+
 def test_grade_of_a_missing_file_names_it(protocol: ProtocolVersion, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match=r"nowhere\.json"):
         run("grade", str(tmp_path / "nowhere.json"))

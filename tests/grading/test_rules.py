@@ -560,3 +560,15 @@ def test_reasons_name_only_criteria_in_scope_and_a_only_with_its_own_reason(case
             ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT: KI,
         }[reason.kind]
         assert list(reason.criteria) == not_fully_met(area, regulation, findings, level)
+
+
+def test_the_grading_rules_import_no_django() -> None:
+    """The rules are plain Python: importing them loads no part of Django."""
+    import subprocess
+    import sys
+
+    script = "import sys, granska.grading; print(sorted(m for m in sys.modules if 'django' in m))"
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env={}
+    )
+    assert result.stdout.strip() == "[]"

@@ -34,8 +34,11 @@ def area_suggestions(
     return suggestions
 
 
-def reason_text(reason: Reason) -> str:
-    """One reason of a suggestion as a sentence naming the criteria that decided it."""
+def reason_text(reason: Reason, *, complete: bool = True) -> str:
+    """One reason of a suggestion as a sentence naming the criteria that decided it.
+
+    While criteria are unassessed (`complete` false) an A or B speaks only of what is assessed:
+    an unassessed criterion may still lower it."""
     codes = ", ".join(reason.criteria)
     count = len(reason.criteria)
     match reason.kind:
@@ -57,6 +60,20 @@ def reason_text(reason: Reason) -> str:
                 "%(grade)s: the quality indicators %(codes)s are not met, more than allowed.",
                 count,
             )
+        case ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT if not complete:
+            if not count:
+                text = _(
+                    "%(grade)s so far: the regulations and general advice assessed are followed "
+                    "and every quality indicator assessed is met."
+                )
+            else:
+                text = ngettext(
+                    "%(grade)s so far: the regulations and general advice assessed are followed; "
+                    "the quality indicator %(codes)s is an allowed exception.",
+                    "%(grade)s so far: the regulations and general advice assessed are followed; "
+                    "the quality indicators %(codes)s are allowed exceptions.",
+                    count,
+                )
         case ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT:
             if not count:
                 text = _(
@@ -75,4 +92,4 @@ def reason_text(reason: Reason) -> str:
 
 
 def suggestion_texts(suggestion: Suggestion) -> list[str]:
-    return [reason_text(reason) for reason in suggestion.reasons]
+    return [reason_text(reason, complete=suggestion.complete) for reason in suggestion.reasons]

@@ -1,4 +1,4 @@
-"""`granska catalog load [FILE]` and `granska catalog show [--json] [--version CODE]`."""
+"""`granska catalog load [FILE]` and `granska catalog show [--json] [--protocol CODE]`."""
 
 import json
 from argparse import ArgumentParser

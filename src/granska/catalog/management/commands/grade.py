@@ -34,6 +34,15 @@ class Command(BaseCommand):
             if options["code"]
             else protocol_latest()
         )
+        if protocol is None and options["code"]:
+            raise CommandError(
+                _("There is no protocol version %(code)r; the loaded ones are %(codes)s.")
+                % {
+                    "code": options["code"],
+                    "codes": ", ".join(ProtocolVersion.objects.values_list("code", flat=True))
+                    or "–",
+                }
+            )
         if protocol is None:
             raise CommandError(
                 _("No protocol version is loaded; run `granska catalog load` first.")
