@@ -147,3 +147,28 @@ def test_review_page_has_no_serious_accessibility_violations(page: Page) -> None
     expect(page.get_by_role("heading", level=1)).to_have_text(OTHER_UNIT)
     screenshot(page, "review")
     assert_accessible(page)
+
+
+def test_anyone_opens_a_published_report_from_the_public_list(page: Page) -> None:
+    page.goto("/")
+    page.get_by_role("link", name="Publicerade rapporter").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Publicerade rapporter")
+    rows = page.locator("table.reviews tbody tr")
+    expect(rows).to_have_count(1)  # the demo has one final report; drafts are never listed
+    screenshot(page, "published")
+    assert_accessible(page)
+    link = rows.first.get_by_role("link")
+    href = link.get_attribute("href")
+    assert href is not None
+    response = page.request.get(href)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+
+
+def test_refusal_page_says_why_and_has_no_serious_accessibility_violations(page: Page) -> None:
+    log_in(page, "johan.berg@granska.example")
+    response = page.goto("/granskningar/boka/")
+    assert response is not None
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inte tillåtet")
+    assert_accessible(page)

@@ -282,6 +282,68 @@ def test_text_of_a_conflicted_save_survives_leaving_the_page(page: Page) -> None
     expect(page.get_by_label("Beskrivning")).to_have_value(typed)
 
 
+def test_a_draft_overtaken_by_someone_elses_save_comes_back_and_saving_it_shows_both(
+    page: Page,
+) -> None:
+    url = area_url(EKUDDEN, "E")
+    log_in(page, JOHAN)
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" on unsaved text
+    page.goto(url)
+    typed = "Johans osparade beskrivning, skriven innan Amira sparade."
+    page.get_by_label("Beskrivning").fill(typed)
+    page.get_by_role("link", name="Mina granskningar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mina granskningar")
+
+    # Meanwhile someone else saves the area (here straight in the database): a new version.
+    theirs = "Amiras sparade beskrivning."
+    AreaAssessment.objects.filter(review__unit__name=EKUDDEN, area__code="E").update(
+        version=F("version") + 1, narrative=theirs
+    )
+    page.goto(url)
+    expect(page.locator(".draft-superseded")).to_be_visible()
+    expect(page.locator(".draft-notice")).to_be_hidden()
+    expect(page.get_by_label("Beskrivning")).to_have_value(typed)
+    assert_accessible(page)
+
+    # Saving the overtaken text does not overwrite the other save: both versions are shown.
+    page.get_by_role("button", name="Spara området").click()
+    expect(page.locator("#conflict")).to_contain_text(CONFLICT)
+    expect(page.get_by_label("Beskrivning")).to_have_value(typed)
+    expect(page.locator("div.saved-version")).to_contain_text(theirs)
+    assert AreaAssessment.objects.get(review__unit__name=EKUDDEN, area__code="E").narrative == (
+        theirs
+    )
+
+    # The merge is then saved deliberately, and nothing unsaved is offered back afterwards.
+    page.get_by_role("button", name="Spara området").click()
+    expect(messages(page)).to_have_text(SAVED)
+    page.reload()
+    expect(page.get_by_label("Beskrivning")).to_have_value(typed)
+    expect(page.locator(".draft-superseded")).to_be_hidden()
+    expect(page.locator(".draft-notice")).to_be_hidden()
+
+
+def test_a_summary_draft_overtaken_by_someone_elses_save_is_not_lost(page: Page) -> None:
+    review = Review.objects.get(unit__name=EKUDDEN)
+    url = f"{review_url(EKUDDEN)}sammanfattning/"
+    log_in(page, JOHAN)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto(url)
+    typed = "En styrka som Johan inte hann spara."
+    page.get_by_label("Styrkor").fill(typed)
+    page.get_by_role("link", name="Mina granskningar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mina granskningar")
+
+    Review.objects.filter(pk=review.pk).update(strengths="Amiras styrka.")
+    page.goto(url)
+    expect(page.locator(".draft-superseded")).to_be_visible()
+    expect(page.get_by_label("Styrkor")).to_have_value(typed)
+    page.get_by_role("button", name=re.compile("^Spara")).click()
+    expect(page.locator("div.conflict")).to_be_visible()
+    review.refresh_from_db()
+    assert review.strengths == "Amiras styrka."
+
+
 def test_workspace_pages_have_no_serious_accessibility_violations(page: Page) -> None:
     """Each page the kansli reaches in the workspace; the assessment page's error and conflict
     states are checked where the tests above bring them about."""

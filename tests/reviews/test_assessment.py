@@ -222,8 +222,11 @@ def test_summary_saved_meanwhile_is_a_conflict_not_an_overwrite(
     assert review.strengths == "Först"
 
 
+ASSESSMENT_PAGE_QUERIES = 9
+
+
 def test_assessment_page_runs_a_fixed_number_of_queries(
-    client: Client, protocol: ProtocolVersion, django_assert_max_num_queries: Any
+    client: Client, protocol: ProtocolVersion
 ) -> None:
     """The largest area (E, 15 criteria) under both regulations against the smallest (A)."""
     from django.db import connection
@@ -249,7 +252,8 @@ def test_assessment_page_runs_a_fixed_number_of_queries(
             assert client.get(url(on, code)).status_code == 200
         return len(captured)
 
-    # The same count with every finding recorded as with none, for the largest and smallest area.
-    assert count(review, "E") == count(empty, "E") == count(review, "A") == count(empty, "A")
-    with django_assert_max_num_queries(15):
-        client.get(url(review, "E"))
+    # The same count with every finding recorded as with none, for the largest and smallest area,
+    # and exactly this many: session and user, review, area, criteria, findings, assessment and
+    # grades, permission checks. A new query on the page changes the number here, on purpose.
+    counts = {count(review, "E"), count(empty, "E"), count(review, "A"), count(empty, "A")}
+    assert counts == {ASSESSMENT_PAGE_QUERIES}

@@ -1,5 +1,6 @@
 """The kansli's booking, inspectors and lifecycle moves; home and history pages."""
 
+import datetime
 import re
 from typing import Any
 
@@ -264,9 +265,12 @@ def test_home_shows_what_waits_for_the_inspector(client: Client, protocol: Proto
     inspector = UserFactory(role=Role.INSPEKTOR)
     Assignment.objects.create(review=review, inspector=inspector)
     review_create(unit=UnitFactory(name="Enhet Annan"), protocol=protocol, regulations=BOTH)
+    Review.objects.filter(pk=review.pk).update(visit_date=datetime.date(2027, 2, 3))
     client.force_login(inspector)
     page = text(client.get(reverse("reviews:home")))
     assert "Enhet Väntar" in page
+    booked = review.created_at.date().isoformat()
+    assert f"Enhet Väntar {booked} 2027-02-03 Besök" in page
     assert "8 graderingar att sätta" in page
     assert "Enhet Annan" not in page
 
@@ -280,15 +284,26 @@ def test_history_shows_who_changed_what_from_what(
     inspector = UserFactory(role=Role.INSPEKTOR, full_name="Ida Inspektör")
     Assignment.objects.create(review=review, inspector=inspector)
     client.force_login(inspector)
-    data = {"version": "0", "narrative": "Första texten.", "grade-2015": ""}
+    data = {"version": "0", "narrative": "Första texten.", "grade-2015": "A"}
     for n in range(1, 5):
         data |= {f"outcome-A{n}": "uppfyllt", f"note-A{n}": "", f"source-A{n}": ""}
-    client.post(reverse("reviews:assessment", args=[review.pk, "A"]), data)
-    data |= {"version": "1", "outcome-A2": "delvis", "narrative": "Andra texten."}
-    client.post(reverse("reviews:assessment", args=[review.pk, "A"]), data)
+    assert (
+        client.post(reverse("reviews:assessment", args=[review.pk, "A"]), data).status_code == 302
+    )
+    data |= {
+        "version": "1",
+        "outcome-A2": "delvis",
+        "narrative": "Andra texten.",
+        "grade-2015": "D",
+    }
+    assert (
+        client.post(reverse("reviews:assessment", args=[review.pk, "A"]), data).status_code == 302
+    )
     finding_record(review=review, criterion=protocol.criteria.get(code="B1"), outcome="uppfyllt")
+    review_move(review=review, target=Status.UTKAST, by=kansli)
     page = text(client.get(reverse("reviews:history", args=[review.pk])))
-    assert "Ida Inspektör" in page
+    assert "Ida Inspektör Område A, SOSFS 2015:8 gradering A D" in page
+    assert f"{kansli.full_name} Status status Besök Utkast" in page
     assert "Kriterium A2 bedömning uppfyllt delvis uppfyllt" in page
     assert "Område A beskrivning Första texten. Andra texten." in page
     assert "systemet" in page  # the change made outside a request

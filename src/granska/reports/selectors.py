@@ -9,6 +9,7 @@ import re
 from typing import TypedDict
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from granska.catalog.models import Level
 from granska.reviews.lifecycle import REPORT_FINAL
@@ -88,6 +89,21 @@ class ReportData(TypedDict):
 def report_is_draft(review: Review) -> bool:
     """A report is a draft ("UTKAST" on every page) until the final report is issued."""
     return review.status not in REPORT_FINAL
+
+
+def reports_published() -> "QuerySet[Review]":
+    """The reviews whose final report is issued and published, newest visit first: the public
+    list. A report withheld by the kansli, or not yet issued, is not among them."""
+    return (
+        Review.objects.filter(
+            status__in=REPORT_FINAL,
+            publish_report=True,
+            final_reports__replaced_at__isnull=True,
+        )
+        .select_related("unit", "unit__region", "specialty")
+        .distinct()
+        .order_by("-visit_date", "-pk")
+    )
 
 
 def report_filename(review: Review, extension: str) -> str:

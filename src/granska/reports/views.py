@@ -15,7 +15,12 @@ from django.views.decorators.http import require_GET, require_POST
 from granska.reports.html import html_context
 from granska.reports.models import FinalReport
 from granska.reports.pdf import pdf_render
-from granska.reports.selectors import report_data, report_filename, report_is_draft
+from granska.reports.selectors import (
+    report_data,
+    report_filename,
+    report_is_draft,
+    reports_published,
+)
 from granska.reports.services import report_issue_final
 from granska.reviews.models import Review
 from granska.reviews.views.common import request_user, visible_review
@@ -95,3 +100,17 @@ def report_reissue_view(request: HttpRequest, pk: int) -> HttpResponse:
             _("Version %(version)s of the final report is issued.") % {"version": report.version},
         )
     return redirect("reports:html", pk=review.pk)
+
+
+@require_GET
+def published_list_view(request: HttpRequest) -> HttpResponse:
+    """Every published final report, for anyone: the unit, the region and the public."""
+    return render(request, "reports/published.html", {"reviews": reports_published()})
+
+
+@require_GET
+def published_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The current version of a published final report, as issued."""
+    review = get_object_or_404(reports_published(), pk=pk)
+    current = FinalReport.objects.get(review=review, replaced_at__isnull=True)
+    return _stored_pdf(review, current)

@@ -1,3 +1,10 @@
+"""The kansli's Django admin: the registers (units, care providers, ties, scopes) are edited here;
+what the workflow owns (booking, status, assignments, findings, grades) is only read here, since
+its rules (two inspectors without ties, a checked and recorded lifecycle, reasons for departing
+grades, issued reports) live in the services that the workspace pages call."""
+
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
@@ -30,14 +37,30 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
     filter_horizontal = ("members",)
 
 
-class AssignmentInline(admin.TabularInline[Assignment, Review]):
+class ReadOnlyMixin:
+    """Shown, never written: the workspace's services are the only way in."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AssignmentInline(ReadOnlyMixin, admin.TabularInline[Assignment, Review]):
+    """Inspectors are assigned on the review page, which refuses a third and anyone with ties."""
+
     model = Assignment
     extra = 0
-    autocomplete_fields = ("inspector",)
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """Reviews are booked, moved and worked on in the workspace; the admin reads them."""
+
     list_display = ("unit", "specialty", "visit_date", "status", "under_2015", "under_2021")
     list_filter = ("status", "specialty", "unit__region")
     search_fields = ("unit__name",)
@@ -45,18 +68,18 @@ class ReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(SimpleHistoryAdmin):
+class FindingAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ("review", "criterion", "outcome", "source")
     list_filter = ("outcome",)
 
 
-class AreaGradeInline(admin.TabularInline[AreaGrade, AreaAssessment]):
+class AreaGradeInline(ReadOnlyMixin, admin.TabularInline[AreaGrade, AreaAssessment]):
     model = AreaGrade
     extra = 0
 
 
 @admin.register(AreaAssessment)
-class AreaAssessmentAdmin(SimpleHistoryAdmin):
+class AreaAssessmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
     list_display = ("review", "area")
     inlines = (AreaGradeInline,)
 

@@ -66,6 +66,20 @@ class BookingForm(forms.Form):
     )
 
 
+class BookingChangeForm(forms.Form):
+    """What the kansli may change in a booked review: the visit date (until the final report)
+    and whether the final report is published."""
+
+    visit_date = forms.DateField(
+        label=_("Visit date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    publish_report = forms.BooleanField(
+        label=_("Publish the final report"),
+        required=False,
+        help_text=_("Published final reports are open to everyone on the public report list."),
+    )
+
+
 class AssignForm(forms.Form):
     inspector = forms.ModelChoiceField(
         label=_("Inspector"), queryset=User.objects.filter(role=Role.INSPEKTOR, is_active=True)

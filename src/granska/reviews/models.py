@@ -127,6 +127,8 @@ class Review(models.Model):
     under_2015 = models.BooleanField(_("SOSFS 2015:8 in scope"), default=False)
     under_2021 = models.BooleanField(_("HSLF-FS 2021:8 in scope"), default=True)
     visit_date = models.DateField(_("visit date"), null=True, blank=True)
+    # SPUR publishes final reports by default; the kansli may withhold one from the public list.
+    publish_report = models.BooleanField(_("publish the final report"), default=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.BOKAD
     )

@@ -11,7 +11,7 @@ from granska.accounts.models import Role, User
 from granska.catalog.models import Area, Criterion, ProtocolVersion, Regulation
 from granska.reports.services import report_issue_final
 from granska.reviews.forms import AreaInput
-from granska.reviews.lifecycle import move_problems
+from granska.reviews.lifecycle import REPORT_FINAL, move_problems
 from granska.reviews.models import (
     Affiliation,
     AreaAssessment,
@@ -183,6 +183,27 @@ def review_move(*, review: Review, target: str, by: User) -> Review:
     if target == Status.SLUTRAPPORT:
         # The final report is issued with the move, in its transaction: no move without it.
         report_issue_final(review=review, by=by)
+    return review
+
+
+@transaction.atomic
+def review_booking_change(
+    *, review: Review, visit_date: datetime.date | None, publish_report: bool
+) -> Review:
+    """Changes the visit date (until the final report, which states it) and whether the final
+    report is published."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if visit_date != review.visit_date and review.status in REPORT_FINAL:
+        raise ValidationError(
+            {"visit_date": _("The visit date is part of the issued final report and stays.")}
+        )
+    if visit_date is None and review.status not in (Status.BOKAD, Status.FORBEREDELSE):
+        raise ValidationError(
+            {"visit_date": _("A review that has reached the visit keeps a visit date.")}
+        )
+    review.visit_date = visit_date
+    review.publish_report = publish_report
+    review.save(update_fields=["visit_date", "publish_report", "updated_at"])
     return review
 
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:pk>/inspektorer/", kansli.assign_view, name="assign"),
     path("<int:pk>/inspektorer/<int:user_pk>/ta-bort/", kansli.unassign_view, name="unassign"),
     path("<int:pk>/status/", kansli.move_view, name="move"),
+    path("<int:pk>/bokning/", kansli.booking_change_view, name="booking-change"),
 ]

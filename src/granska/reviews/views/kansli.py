@@ -1,5 +1,8 @@
 """The kansli's pages: units, booking, inspectors, and moving a review through its lifecycle."""
 
+from collections.abc import Mapping, Sequence
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,12 +13,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from granska.accounts.models import User
 from granska.catalog.selectors import protocol_latest
-from granska.reviews.forms import AssignForm, BookingForm, UnitForm
+from granska.reviews.forms import AssignForm, BookingChangeForm, BookingForm, UnitForm
 from granska.reviews.lifecycle import INSPECTOR_MOVES
 from granska.reviews.models import Status, Unit
 from granska.reviews.services import (
     inspector_assign,
     inspector_unassign,
+    review_booking_change,
     review_create,
     review_move,
 )
@@ -134,3 +138,36 @@ def move_view(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("The review is now at: %(status)s.") % {"status": Status(target).label}
         )
     return redirect("reviews:detail", pk=review.pk)
+
+
+@require_POST
+@login_required
+def booking_change_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The kansli changes the visit date or the publication of the final report."""
+    _require_kansli(request)
+    review = changeable_review(request, pk)
+    form = BookingChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            review_booking_change(review=review, **form.cleaned_data)
+        except ValidationError as error:
+            _field_messages(request, form, error.message_dict)
+        else:
+            messages.success(request, _("The booking is changed."))
+    else:
+        _field_messages(
+            request,
+            form,
+            {field: [str(e) for e in errors] for field, errors in form.errors.items()},
+        )
+    return redirect("reviews:detail", pk=review.pk)
+
+
+def _field_messages(
+    request: HttpRequest, form: forms.Form, errors: Mapping[str, Sequence[str]]
+) -> None:
+    """Each error as a message naming its field, since the page shows them above the form."""
+    for field, texts in errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for text in texts:
+            messages.error(request, f"{label}: {text}" if label else text)

@@ -4,8 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from granska.reviews.forms import AssignForm, ReviewFilterForm
+from granska.reviews.forms import AssignForm, BookingChangeForm, ReviewFilterForm
 from granska.reviews.history import review_history
+from granska.reviews.lifecycle import REPORT_FINAL
 from granska.reviews.selectors import my_reviews, review_list, review_moves, review_overview
 from granska.reviews.views.assessment import EDITABLE
 from granska.reviews.views.common import HtmxHttpRequest, request_user, visible_review
@@ -47,9 +48,15 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "can_read_report": user.has_perm("reviews.view_report", review),
             "can_edit": can_change and review.status in EDITABLE,
+            "report_is_final": review.status in REPORT_FINAL,
             "manages": manages,
             "moves": review_moves(review, manages=manages) if can_change else [],
             "assign_form": AssignForm() if manages else None,
+            "booking_form": BookingChangeForm(
+                initial={"visit_date": review.visit_date, "publish_report": review.publish_report}
+            )
+            if manages
+            else None,
         },
     )
 

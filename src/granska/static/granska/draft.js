@@ -1,12 +1,21 @@
 // Keeps what a person types in a form with data-draft-key in the browser's local storage until
-// the form is saved, so that leaving the page (or a crash) loses nothing. The key carries the
-// version the form was built from: a draft is only offered back on the same version.
+// the form is saved, so that leaving the page (or a crash) loses nothing.
+//
+// The key carries the version the form was built from ("granska:12:E:3"). A draft of an older
+// version is either one this person sent (a "sent" mark says so: the server saved it, or showed
+// the conflict and the page took the text over) and is dropped, or one that was never sent while
+// someone else saved the page. That one is put back in the form together with its old version,
+// so that saving it does not overwrite the other save: the server sees the old version and shows
+// both versions to merge.
 (function () {
   "use strict";
+  var SENT = ":sent";
+
   document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
     var key = form.dataset.draftKey;
     var prefix = key.split(":").slice(0, 3).join(":") + ":";
     var notice = form.querySelector(".draft-notice");
+    var superseded = form.querySelector(".draft-superseded");
     var dirty = false;
 
     function values() {
@@ -22,51 +31,76 @@
         form.querySelectorAll("[name='" + CSS.escape(name) + "']").forEach(function (field) {
           if (field.type === "radio" || field.type === "checkbox") {
             field.checked = field.value === data[name];
-          } else if (field.type !== "hidden") {
-            field.value = data[name];
+          } else {
+            field.value = data[name];  // hidden fields too: the version the text was written on
           }
         });
       });
     }
 
-    // Drafts of older versions of this form were either saved or superseded.
+    function keep() {
+      dirty = true;
+      localStorage.setItem(key, JSON.stringify(values()));
+    }
+
+    // Older versions' drafts of this form: sent ones are done with; an unsent one was overtaken.
+    var overtaken = null;
     for (var i = localStorage.length - 1; i >= 0; i--) {
       var other = localStorage.key(i);
-      if (other && other.indexOf(prefix) === 0 && other !== key) { localStorage.removeItem(other); }
+      if (!other || other.indexOf(prefix) !== 0 || other === key) { continue; }
+      if (other.slice(-SENT.length) === SENT) { continue; }
+      if (localStorage.getItem(other + SENT) === null && overtaken === null) {
+        overtaken = other;
+      } else {
+        localStorage.removeItem(other);
+        localStorage.removeItem(other + SENT);
+      }
+    }
+    if (overtaken !== null && localStorage.getItem(key) === null) {
+      localStorage.setItem(key, localStorage.getItem(overtaken));
+    }
+    if (overtaken !== null) {
+      localStorage.removeItem(overtaken);
+    }
+    // This page answers whatever was sent from it before: the mark has done its work.
+    localStorage.removeItem(key + SENT);
+    for (var j = localStorage.length - 1; j >= 0; j--) {
+      var mark = localStorage.key(j);
+      if (mark && mark.indexOf(prefix) === 0 && mark.slice(-SENT.length) === SENT &&
+          localStorage.getItem(mark.slice(0, -SENT.length)) === null) {
+        localStorage.removeItem(mark);
+      }
     }
 
     var stored = localStorage.getItem(key);
-    if (stored && stored !== JSON.stringify(values())) {
+    if (form.hasAttribute("data-draft-unsaved")) {
+      // A save that failed (a conflict, a validation error) came back with the person's text in
+      // the form, under the version to merge onto: the form is the draft now. Warn on leaving.
+      keep();
+    } else if (stored && stored !== JSON.stringify(values())) {
       restore(JSON.parse(stored));
       dirty = true;
-      if (notice) { notice.hidden = false; }
-    }
-    // A save that failed (a conflict, a validation error) came back with the person's text in the
-    // form, possibly under a new version: keep it as this version's draft, and warn on leaving.
-    if (form.hasAttribute("data-draft-unsaved")) {
-      dirty = true;
-      localStorage.setItem(key, JSON.stringify(values()));
+      if (overtaken !== null && superseded) {
+        superseded.hidden = false;
+      } else if (notice) {
+        notice.hidden = false;
+      }
     }
 
-    form.addEventListener("input", function () {
-      dirty = true;
-      localStorage.setItem(key, JSON.stringify(values()));
-    });
-    form.addEventListener("change", function () {
-      dirty = true;
-      localStorage.setItem(key, JSON.stringify(values()));
-    });
+    form.addEventListener("input", keep);
+    form.addEventListener("change", keep);
     form.addEventListener("submit", function () {
-      // The draft stays until a save succeeds: the page then comes back with a new version and
-      // the draft of the old one is dropped above. A save that fails keeps it.
+      // The draft stays until the answer comes: a new version (saved, or the conflict shown with
+      // the text in the form) drops it as sent; a failure keeps it.
+      localStorage.setItem(key + SENT, "1");
       dirty = false;
     });
-    if (notice) {
-      notice.querySelector(".draft-discard").addEventListener("click", function () {
+    form.querySelectorAll(".draft-discard").forEach(function (button) {
+      button.addEventListener("click", function () {
         localStorage.removeItem(key);
         window.location.reload();
       });
-    }
+    });
     window.addEventListener("beforeunload", function (event) {
       if (dirty) { event.preventDefault(); }
     });
