@@ -5,15 +5,19 @@ The admin (Django's own permission system, staff only) and the language switch a
 """
 
 from collections.abc import Iterator
+import datetime
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from granska.accounts.models import Role, User
+from granska.actionplans.models import ActionItem, ActionPlan, FollowUpReport, PlanStatus
 from granska.catalog.models import ProtocolVersion
-from granska.reviews.models import Assignment, ObserverScope, Review
+from granska.reports.models import DraftComment
+from granska.reviews.models import Assignment, ObserverScope, Review, Status
 from granska.reviews.services import review_create, summary_fingerprint
 from tests.factories import UnitFactory, UserFactory
 
@@ -42,6 +46,69 @@ WORKERS = {
     "other_unit": NOT_FOUND,
     "observer": FORBIDDEN,
 }
+
+# Readers of a review: everyone who may see it (its plan too); others are told it does not exist.
+READERS = {
+    "anonymous": LOGIN,
+    "kansli": OK,
+    "assigned_inspector": OK,
+    "other_inspector": NOT_FOUND,
+    "own_unit": OK,
+    "other_unit": NOT_FOUND,
+    "observer": OK,
+}
+NOBODY_GETS = dict.fromkeys(ROLES, 405)
+
+
+def with_plan(review: Review, status: str = PlanStatus.UTKAST, *, report: bool = False) -> int:
+    """Puts the review in its handlingsplan with one action for A1 (dated, with responsible
+    people, and with a follow-up report with a file when `report`); returns the review's id."""
+    Review.objects.filter(pk=review.pk).update(
+        status=Status.UPPFOLJNING if status == PlanStatus.GODKAND else Status.HANDLINGSPLAN
+    )
+    plan = ActionPlan.objects.create(
+        review=review, status=status, due_date=datetime.date(2027, 3, 1)
+    )
+    item = ActionItem.objects.create(
+        plan=plan,
+        area=review.protocol.areas.get(code="A"),
+        criterion=review.protocol.criteria.get(code="A1"),
+        position=1,
+        action="Åtgärd.",
+        completion_text="Q2 2027",
+        completion_date=datetime.date(2027, 6, 30),
+        responsible="Studierektor",
+        followup_text="Q3 2027",
+        followup_date=datetime.date(2027, 9, 30),
+        followup_responsible="Verksamhetschef",
+    )
+    if report:
+        unit_user = review.unit.members.get()
+        FollowUpReport.objects.create(
+            item=item,
+            text="Gjort.",
+            reported_by=unit_user,
+            attachment=SimpleUploadedFile("rutin.txt", b"Rutin"),
+        )
+    return review.pk
+
+
+def item_of(review_pk: int) -> int:
+    return ActionItem.objects.get(plan__review_id=review_pk).pk
+
+
+def report_of(review_pk: int) -> int:
+    return FollowUpReport.objects.get(item__plan__review_id=review_pk).pk
+
+
+def in_fact_check(review: Review, *, comment: bool = False) -> int:
+    Review.objects.filter(pk=review.pk).update(status=Status.FAKTAGRANSKNING)
+    if comment:
+        DraftComment.objects.create(
+            review=review, section="A", text="Fel antal.", by=review.unit.members.get()
+        )
+    return review.pk
+
 
 # URL name → (how to build its path from the review, {role: expected answer to a GET}).
 TABLE: dict[str, tuple[Any, dict[str, Any]]] = {
@@ -104,6 +171,42 @@ TABLE: dict[str, tuple[Any, dict[str, Any]]] = {
     # The public list of published final reports is open to everyone; a booked review has no
     # final report, so nobody finds its PDF there (tests/reports/test_published.py).
     "published:list": (lambda r: reverse("published:list"), dict.fromkeys(ROLES, OK)),
+    # ---- The handlingsplan and the draft's comments (each builder puts the review in the step
+    # its URL belongs to). ----
+    "actionplans:plan": (lambda r: reverse("actionplans:plan", args=[with_plan(r)]), READERS),
+    # A review without a plan has no plan page, for those who may read it as for others.
+    "actionplans:decide": (lambda r: reverse("actionplans:decide", args=[r.pk]), NOBODY_GETS),
+    "actionplans:report": (
+        lambda r: reverse("actionplans:report", args=[r.pk, 1]),
+        NOBODY_GETS,
+    ),
+    "actionplans:confirm": (lambda r: reverse("actionplans:confirm", args=[r.pk, 1]), NOBODY_GETS),
+    "actionplans:attachment": (
+        lambda r: reverse(
+            "actionplans:attachment",
+            args=[r.pk, report_of(with_plan(r, PlanStatus.GODKAND, report=True))],
+        ),
+        READERS,
+    ),
+    "actionplans:calendar-renew": (
+        lambda r: reverse("actionplans:calendar-renew", args=[r.pk]),
+        NOBODY_GETS,
+    ),
+    # The feed's secret is its only key: whoever has the link reads the unit's dates.
+    "actionplans:calendar": (
+        lambda r: reverse("actionplans:calendar", args=[r.unit.calendar_token]),
+        dict.fromkeys(ROLES, OK),
+    ),
+    "actionplans:overview": (lambda r: reverse("actionplans:overview"), KANSLI_ONLY),
+    "actionplans:overview-csv": (lambda r: reverse("actionplans:overview-csv"), KANSLI_ONLY),
+    "reports:comment-add": (
+        lambda r: reverse("reports:comment-add", args=[r.pk]),
+        NOBODY_GETS,
+    ),
+    "reports:comment-answer": (
+        lambda r: reverse("reports:comment-answer", args=[r.pk, 1]),
+        NOBODY_GETS,
+    ),
     "published:pdf": (
         lambda r: reverse("published:pdf", args=[r.pk]),
         dict.fromkeys(ROLES, NOT_FOUND),
@@ -217,6 +320,87 @@ POST_TABLE: dict[str, tuple[Any, Any, dict[str, Any]]] = {
         lambda r: reverse("reviews:booking-change", args=[r.pk]),
         lambda r: {"visit_date": "2027-05-04", "publish_report": "on"},
         KANSLI_ONLY | {"kansli": REDIRECT},
+    ),
+    # The unit writes its plan (the kansli may, on its behalf); the inspectors who decide on it
+    # may not write in it.
+    "actionplans:plan": (
+        lambda r: reverse("actionplans:plan", args=[with_plan(r)]),
+        lambda r: {"version": "0", "intent": "save", f"item-{item_of(r.pk)}-action": "Ny."},
+        READERS
+        | {
+            "own_unit": REDIRECT,
+            "kansli": REDIRECT,
+            "assigned_inspector": FORBIDDEN,
+            "observer": FORBIDDEN,
+        },
+    ),
+    "actionplans:decide": (
+        lambda r: reverse("actionplans:decide", args=[with_plan(r, PlanStatus.INLAMNAD)]),
+        lambda r: {"decision": "return", "comment": "Ange datum."},
+        READERS
+        | {
+            "kansli": REDIRECT,
+            "assigned_inspector": REDIRECT,
+            "own_unit": FORBIDDEN,
+            "observer": FORBIDDEN,
+        },
+    ),
+    "actionplans:report": (
+        lambda r: reverse(
+            "actionplans:report",
+            args=[r.pk, item_of(with_plan(r, PlanStatus.GODKAND))],
+        ),
+        lambda r: {"text": "Rutinen är införd."},
+        READERS
+        | {
+            "own_unit": REDIRECT,
+            "kansli": REDIRECT,
+            "assigned_inspector": FORBIDDEN,
+            "observer": FORBIDDEN,
+        },
+    ),
+    "actionplans:confirm": (
+        lambda r: reverse(
+            "actionplans:confirm",
+            args=[r.pk, report_of(with_plan(r, PlanStatus.GODKAND, report=True))],
+        ),
+        lambda r: {"decision": "confirmed"},
+        READERS
+        | {
+            "kansli": REDIRECT,
+            "assigned_inspector": REDIRECT,
+            "own_unit": FORBIDDEN,
+            "observer": FORBIDDEN,
+        },
+    ),
+    "actionplans:calendar-renew": (
+        lambda r: reverse("actionplans:calendar-renew", args=[r.pk]),
+        lambda r: {},
+        READERS
+        | {
+            "kansli": REDIRECT,
+            "own_unit": REDIRECT,
+            "assigned_inspector": FORBIDDEN,
+            "observer": FORBIDDEN,
+        },
+    ),
+    # The unit comments on the draft in faktagranskning (the kansli may enter a comment for it);
+    # the inspectors and the kansli answer.
+    "reports:comment-add": (
+        lambda r: reverse("reports:comment-add", args=[in_fact_check(r)]),
+        lambda r: {"section": "summary", "text": "Antalet ST-läkare är fel."},
+        WORKERS | {"own_unit": REDIRECT, "kansli": REDIRECT, "assigned_inspector": FORBIDDEN},
+    ),
+    "reports:comment-answer": (
+        lambda r: reverse(
+            "reports:comment-answer",
+            args=[
+                in_fact_check(r, comment=True),
+                DraftComment.objects.get(review=r).pk,
+            ],
+        ),
+        lambda r: {"answer": "Rättat.", "decision": "changed"},
+        WORKERS | {"kansli": REDIRECT, "assigned_inspector": REDIRECT, "own_unit": FORBIDDEN},
     ),
     # Reissuing is the kansli's; a booked review has no final report, so the kansli is sent back
     # to the report with the reason.

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "granska.catalog",
     "granska.reviews",
     "granska.reports",
+    "granska.actionplans",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +223,18 @@ MEDIA_URL = "/media/"
 GRANSKA_REPORT_ISSUER = env(
     "GRANSKA_REPORT_ISSUER", "Läkarnas institut för professionell utveckling i sjukvården"
 )
+
+# Background work: Django's tasks, queued in the database and run by `granska db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# The handlingsplan (SPEC §2, §6): due this many months after the final report; reminders this
+# many days before each date (and once when it has passed); a new review this many years after the
+# final report.
+GRANSKA_PLAN_MONTHS = 3
+GRANSKA_REMINDER_DAYS_BEFORE = int(env("GRANSKA_REMINDER_DAYS_BEFORE", "14"))
+GRANSKA_REVIEW_INTERVAL_YEARS = 5
+# Where Granska is reached, for the links in e-mails and calendar entries.
+GRANSKA_SITE_URL = env("GRANSKA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The catalog file loaded by `granska catalog load` when no file is named, and by the demo.
 GRANSKA_DEFAULT_CATALOG = BASE_DIR / "src" / "granska" / "catalog" / "data" / "spur-st-2025.yaml"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("granskningar/", include("granska.reviews.urls")),
     path("granskningar/", include("granska.reports.urls")),
     path("rapporter/", include("granska.reports.public_urls")),
+    path("", include("granska.actionplans.urls")),
     # django-allauth: login, logout, password reset and change, TOTP and recovery codes.
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,6 +7,12 @@
   (tested for every role and review).
 - `reviews.change_review`: the kansli, or an inspector assigned to that review.
 - `reviews.manage`: the kansli only: units, booking, assignments.
+- `actionplans.write_plan`: the unit's contacts write the handlingsplan and report follow-up;
+  the kansli may, on the unit's behalf.
+- `actionplans.decide_plan`: the kansli and the assigned inspectors accept or return the plan and
+  confirm follow-up reports.
+- `reports.comment_draft`: the unit's contacts (and the kansli, on their behalf) comment on the
+  draft while it is in faktagranskning; `reports.answer_comment`: the kansli and the assigned inspectors answer.
 - `reviews.view_report`: the report (HTML, PDF, Word). A draft: the kansli, the assigned
   inspectors, and the unit's contacts while it is in faktagranskning. From the final report on:
   everyone who may read the review.
@@ -95,6 +101,15 @@ _grant(
 )
 _grant("reviews.change_review", is_kansli | is_assigned_inspector)
 _grant("reviews.manage", is_kansli)
+# The handlingsplan: the unit writes it and reports its follow-up (the kansli may do it on the
+# unit's behalf, for a plan that came by post); the assigned inspectors and the kansli accept or
+# return it and confirm the follow-up. Everyone who reads the review reads its plan.
+_grant("actionplans.write_plan", is_kansli | is_unit_member)
+_grant("actionplans.decide_plan", is_kansli | is_assigned_inspector)
+# The draft's faktagranskning: the unit comments while the draft is with it (the kansli may
+# enter a comment the unit sent otherwise); the inspectors and the kansli answer.
+_grant("reports.comment_draft", (is_kansli | is_unit_member) & is_in_fact_check)
+_grant("reports.answer_comment", is_kansli | is_assigned_inspector)
 _grant(
     "reviews.view_report",
     is_kansli

@@ -1,7 +1,8 @@
 """The report as a Word file (.docx) for inspectors who edit outside Granska.
 
 The same sections as the PDF: cover, summary, STRUKTUR and PROCESS with each area's narrative,
-criteria by level and grade grid. Drafts say "UTKAST" in every page's header.
+criteria by level and grade grid, and the HANDLINGSPLAN once one is accepted. Drafts say "UTKAST"
+in every page's header.
 """
 
 import io
@@ -92,6 +93,8 @@ def docx_render(data: ReportData) -> bytes:
         _styled(document, group["name"], "Heading1")
         for area in group["areas"]:
             _area(document, area, data["years"])
+    if data["plan"]:
+        _plan(document, data)
 
     buffer = io.BytesIO()
     document.save(buffer)
@@ -121,15 +124,54 @@ def _area(document: DocxDocument, area: AreaData, years: list[str]) -> None:
     for row in area["scale"]:
         cells = table.add_row().cells
         cells[0].text = f"{row['grade']}. {row['wording']}"
-        for cell, marked in zip(cells[1:], row["marked"], strict=True):
+        for cell, marked, replaced in zip(cells[1:], row["marked"], row["replaced"], strict=True):
             if marked:
                 cell.text = row["grade"]
                 cell.paragraphs[0].runs[0].bold = True
                 _shade(cell)
-    grades = " · ".join(f"{g['regulation']}: {g['grade'] or 'ej satt'}" for g in area["grades"])
+            elif replaced:
+                cell.text = row["grade"]
+                cell.paragraphs[0].runs[0].font.strike = True
+                cell.paragraphs[0].runs[0].font.color.rgb = MUTED
+    grades = " · ".join(
+        f"{g['regulation']}: {g['grade'] or 'ej satt'}"
+        + (f", justerad till {g['adjusted']}" if g["adjusted"] else "")
+        for g in area["grades"]
+    )
     note = document.add_paragraph().add_run(f"Satt gradering: {grades}")
     note.font.size = Pt(9)
     note.font.color.rgb = MUTED
+    if area["adjustment_note"]:
+        document.add_paragraph().add_run(area["adjustment_note"]).bold = True
+
+
+def _plan(document: DocxDocument, data: ReportData) -> None:
+    """The accepted handlingsplan: per area, each item with its five fields in a table."""
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _styled(document, "HANDLINGSPLAN", "Heading1")
+    document.add_paragraph(
+        "Granskningen visade brister i följsamheten till föreskrifterna. Verksamheten har "
+        "därefter lämnat in handlingsplanen nedan, som inspektörerna har godkänt."
+    )
+    for area in data["plan"]:
+        _styled(document, f"{area['code']}. {area['title']}", "Heading2")
+        for item in area["items"]:
+            document.add_paragraph().add_run(
+                item["criterion"] or "Området som helhet"
+            ).italic = True
+            table = document.add_table(rows=0, cols=2)
+            table.style = "Table Grid"
+            for label, value in (
+                ("Planerad åtgärd", item["action"]),
+                ("Datum när åtgärden ska vara genomförd", item["completion"]),
+                ("Ansvarig för genomförandet", item["responsible"]),
+                ("Datum för uppföljning", item["followup"]),
+                ("Ansvarig för uppföljningen", item["followup_responsible"]),
+            ):
+                cells = table.add_row().cells
+                cells[0].text = label
+                cells[0].paragraphs[0].runs[0].bold = True
+                cells[1].text = value or "–"
 
 
 def _styled(document: DocxDocument, text: str, style_id: str) -> Paragraph:

@@ -11,10 +11,27 @@ STYLESHEET = "granska/granska.css"
 
 
 def html_context(data: ReportData) -> dict[str, Any]:
-    """What the report's template needs besides the data itself."""
+    """What the report's template needs besides the data itself: the summary's parts in order,
+    and each grade row's cells as (marked, replaced) pairs, since a template cannot zip."""
     summary = data["summary"]
+    groups = [
+        group
+        | {
+            "areas": [
+                area
+                | {
+                    "scale": [
+                        row | {"cells": list(zip(row["marked"], row["replaced"], strict=True))}
+                        for row in area["scale"]
+                    ]
+                }
+                for area in group["areas"]
+            ]
+        }
+        for group in data["groups"]
+    ]
     return {
-        "report": data,
+        "report": data | {"groups": groups},
         "summary_parts": [
             ("Styrkor", summary["strengths"]),
             ("Svagheter", summary["weaknesses"]),

@@ -53,3 +53,45 @@ class FinalReport(models.Model):
     @property
     def replaced(self) -> bool:
         return self.replaced_at is not None
+
+
+class CommentDecision(models.TextChoices):
+    CHANGED = "changed", _("Changed in the report")
+    UNCHANGED = "unchanged", _("Left as it is")
+
+
+class DraftComment(models.Model):
+    """A unit's remark on one section of the draft during faktagranskning (a factual error, as
+    they see it), with the inspectors' answer and decision. It stays with the review."""
+
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="draft_comments", verbose_name=_("review")
+    )
+    # "summary", or an area's code.
+    section = models.CharField(_("section"), max_length=20)
+    text = models.TextField(_("comment"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    answer = models.TextField(_("answer"), blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=CommentDecision.choices, blank=True
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("comment on the draft")
+        verbose_name_plural = _("comments on the draft")
+        ordering = ("review", "at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.review_id} {self.section}"

@@ -11,6 +11,7 @@ from typing import TypedDict
 from django.conf import settings
 from django.db.models import QuerySet
 
+from granska.actionplans.models import ADJUSTMENT_NOTE, ActionItem, PlanStatus
 from granska.catalog.models import Level
 from granska.reviews.lifecycle import REPORT_FINAL
 from granska.reviews.models import Review
@@ -39,13 +40,15 @@ class LevelData(TypedDict):
 class ScaleRow(TypedDict):
     grade: str
     wording: str
-    marked: list[bool]  # one per regulation in scope: is this the grade set?
+    marked: list[bool]  # one per regulation in scope: is this the grade in force?
+    replaced: list[bool]  # one per regulation: is this the grade set before an adjustment?
 
 
 class GradeData(TypedDict):
     regulation: str
     year: str
     grade: str  # "" when not yet set
+    adjusted: str  # the grade after an accepted action plan, "" when none
 
 
 class AreaData(TypedDict):
@@ -57,6 +60,8 @@ class AreaData(TypedDict):
     levels: list[LevelData]
     scale: list[ScaleRow]
     grades: list[GradeData]
+    # "Handlingsplan mottagen. Gradering justerad till C." once the plan is accepted, else "".
+    adjustment_note: str
 
 
 class GroupData(TypedDict):
@@ -68,6 +73,21 @@ class SummaryData(TypedDict):
     strengths: list[str]
     weaknesses: list[str]
     improvements: list[str]
+
+
+class PlanItemData(TypedDict):
+    criterion: str  # the criterion's text; "" for an item on the area as a whole
+    action: str
+    completion: str  # as the unit wrote it
+    responsible: str
+    followup: str
+    followup_responsible: str
+
+
+class PlanAreaData(TypedDict):
+    code: str
+    title: str
+    items: list[PlanItemData]
 
 
 class ReportData(TypedDict):
@@ -84,6 +104,8 @@ class ReportData(TypedDict):
     status: str
     summary: SummaryData
     groups: list[GroupData]
+    # The accepted handlingsplan, area by area; empty when there is none.
+    plan: list[PlanAreaData]
 
 
 def report_is_draft(review: Review) -> bool:
@@ -140,7 +162,30 @@ def report_data(review: Review) -> ReportData:
             improvements=_lines(review.improvements),
         ),
         groups=groups,
+        plan=_plan_data(review),
     )
+
+
+def _plan_data(review: Review) -> list[PlanAreaData]:
+    """The accepted handlingsplan's items, grouped by area in catalog order."""
+    items = ActionItem.objects.filter(
+        plan__review=review, plan__status=PlanStatus.GODKAND
+    ).select_related("area", "criterion")
+    areas: list[PlanAreaData] = []
+    for item in items.order_by("area__position", "position"):
+        if not areas or areas[-1]["code"] != item.area.code:
+            areas.append(PlanAreaData(code=item.area.code, title=item.area.title, items=[]))
+        areas[-1]["items"].append(
+            PlanItemData(
+                criterion=item.criterion.text if item.criterion else "",
+                action=item.action,
+                completion=item.completion_text,
+                responsible=item.responsible,
+                followup=item.followup_text,
+                followup_responsible=item.followup_responsible,
+            )
+        )
+    return areas
 
 
 def _area_data(item: AreaView, regulations: list[str]) -> AreaData:
@@ -161,6 +206,8 @@ def _area_data(item: AreaView, regulations: list[str]) -> AreaData:
                 )
             )
     set_grades = [g.grade.grade if g.grade else "" for g in item.grades]
+    adjusted = [g.grade.adjusted_grade if g.grade else "" for g in item.grades]
+    in_force = [new or old for old, new in zip(set_grades, adjusted, strict=True)]
     return AreaData(
         code=item.area.code,
         title=item.area.title,
@@ -172,14 +219,21 @@ def _area_data(item: AreaView, regulations: list[str]) -> AreaData:
             ScaleRow(
                 grade=step["grade"],
                 wording=step["wording"],
-                marked=[grade == step["grade"] for grade in set_grades],
+                marked=[grade == step["grade"] for grade in in_force],
+                replaced=[
+                    bool(new) and old == step["grade"]
+                    for old, new in zip(set_grades, adjusted, strict=True)
+                ],
             )
             for step in item.area.scale
         ],
         grades=[
-            GradeData(regulation=g.regulation, year=g.year, grade=grade)
-            for g, grade in zip(item.grades, set_grades, strict=True)
+            GradeData(regulation=g.regulation, year=g.year, grade=grade, adjusted=new)
+            for g, grade, new in zip(item.grades, set_grades, adjusted, strict=True)
         ],
+        adjustment_note=(
+            ADJUSTMENT_NOTE.format(grade=next(a for a in adjusted if a)) if any(adjusted) else ""
+        ),
     )
 
 

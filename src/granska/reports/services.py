@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from granska.accounts.models import User
-from granska.reports.models import FinalReport
+from granska.reports.models import CommentDecision, DraftComment, FinalReport
 from granska.reports.pdf import pdf_render
 from granska.reports.selectors import report_data, report_is_draft
-from granska.reviews.models import Review
+from granska.reviews.models import Review, Status
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +58,54 @@ def report_issue_final(*, review: Review, by: User) -> FinalReport:
         previous.replaced_at = timezone.now()
         previous.save(update_fields=["replaced_by", "replaced_at"])
     return report
+
+
+SUMMARY = "summary"
+COMMENT_MAX_CHARS = 5000
+
+
+def draft_sections(review: Review) -> list[str]:
+    """The sections of the draft a comment may concern: the summary, then each area."""
+    return [SUMMARY, *review.protocol.areas.order_by("position").values_list("code", flat=True)]
+
+
+@transaction.atomic
+def draft_comment_add(*, review: Review, by: User, section: str, text: str) -> DraftComment:
+    """The unit points out what it sees as a factual error in one section of the draft."""
+    if review.status != Status.FAKTAGRANSKNING:
+        raise ValidationError(
+            {
+                "text": _(
+                    "Comments on the draft are made while it is with the unit for its fact check."
+                )
+            }
+        )
+    if section not in draft_sections(review):
+        raise ValidationError({"section": _("Choose a section of the report.")})
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the comment.")})
+    if len(text) > COMMENT_MAX_CHARS:
+        raise ValidationError(
+            {"text": _("At most %(limit)d characters.") % {"limit": COMMENT_MAX_CHARS}}
+        )
+    return DraftComment.objects.create(review=review, section=section, text=text, by=by)
+
+
+@transaction.atomic
+def draft_comment_answer(
+    *, comment: DraftComment, by: User, answer: str, decision: str
+) -> DraftComment:
+    """The inspectors answer a comment and say whether the report was changed for it."""
+    comment = DraftComment.objects.select_for_update().get(pk=comment.pk)
+    if comment.answered_at is not None:
+        raise ValidationError({"answer": _("The comment is already answered.")})
+    if decision not in CommentDecision.values:
+        raise ValidationError({"decision": _("Say whether the report is changed.")})
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Write the answer.")})
+    comment.answer, comment.decision = answer, decision
+    comment.answered_by, comment.answered_at = by, timezone.now()
+    comment.save(update_fields=["answer", "decision", "answered_by", "answered_at"])
+    return comment

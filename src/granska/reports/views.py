@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from granska.reports.html import html_context
-from granska.reports.models import FinalReport
+from granska.reports.models import DraftComment, FinalReport
 from granska.reports.pdf import pdf_render
 from granska.reports.selectors import (
     report_data,
@@ -21,7 +22,11 @@ from granska.reports.selectors import (
     report_is_draft,
     reports_published,
 )
-from granska.reports.services import report_issue_final
+from granska.reports.services import (
+    draft_comment_add,
+    draft_comment_answer,
+    report_issue_final,
+)
 from granska.reviews.models import Review
 from granska.reviews.views.common import request_user, visible_review
 
@@ -48,13 +53,68 @@ def _stored_pdf(review: Review, report: FinalReport) -> HttpResponse:
 @login_required
 def report_view(request: HttpRequest, pk: int) -> HttpResponse:
     review = _readable_report(request, pk)
+    user = request_user(request)
+    comments: dict[str, list[DraftComment]] = {}
+    for comment in DraftComment.objects.filter(review=review).select_related("by", "answered_by"):
+        comments.setdefault(comment.section, []).append(comment)
+    may_comment = user.has_perm("reports.comment_draft", review)
+    may_answer = user.has_perm("reports.answer_comment", review)
     context = html_context(report_data(review)) | {
         "review": review,
         "versions": list(FinalReport.objects.filter(review=review).order_by("-version")),
-        "may_reissue": request_user(request).has_perm("reviews.manage")
-        and not report_is_draft(review),
+        "may_reissue": user.has_perm("reviews.manage") and not report_is_draft(review),
+        # The faktagranskning's comments stay with the review and show wherever they were made.
+        "comments": comments if comments or may_comment else None,
+        "may_comment": may_comment,
+        "may_answer": may_answer and report_is_draft(review),
     }
     return render(request, "reports/report.html", context)
+
+
+@require_POST
+@login_required
+def comment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit comments on one section of the draft in faktagranskning."""
+    review = _readable_report(request, pk)
+    if not request_user(request).has_perm("reports.comment_draft", review):
+        raise PermissionDenied
+    section = request.POST.get("section", "")
+    try:
+        comment = draft_comment_add(
+            review=review,
+            by=request_user(request),
+            section=section,
+            text=request.POST.get("text", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("reports:html", pk=review.pk)
+    messages.success(request, _("Your comment is sent to the inspectors."))
+    return redirect(reverse("reports:html", args=[review.pk]) + f"#comment-{comment.pk}")
+
+
+@require_POST
+@login_required
+def comment_answer_view(request: HttpRequest, pk: int, comment_pk: int) -> HttpResponse:
+    """The inspectors answer a comment on the draft."""
+    review = _readable_report(request, pk)
+    if not request_user(request).has_perm("reports.answer_comment", review):
+        raise PermissionDenied
+    comment = get_object_or_404(DraftComment, pk=comment_pk, review=review)
+    try:
+        draft_comment_answer(
+            comment=comment,
+            by=request_user(request),
+            answer=request.POST.get("answer", ""),
+            decision=request.POST.get("decision", ""),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The answer is saved."))
+    return redirect(reverse("reports:html", args=[review.pk]) + f"#comment-{comment.pk}")
 
 
 @require_GET

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from granska.actionplans.models import ActionItem, ActionPlan, FollowUp, PlanStatus
 from granska.reviews.models import (
     AreaAssessment,
     AreaGrade,
@@ -85,7 +86,11 @@ def review_history(review: Review) -> list[HistoryEntry]:
         AreaGrade.history.filter(assessment__review_id=review.pk)
         .select_related("history_user", "assessment__area")
         .order_by("history_date", "history_id"),
-        {"grade": _("grade"), "deviation_reason": _("reason for departing from the suggestion")},
+        {
+            "grade": _("grade"),
+            "deviation_reason": _("reason for departing from the suggestion"),
+            "adjusted_grade": _("grade after the action plan"),
+        },
         lambda r: (
             _("Area %(code)s, %(regulation)s")
             % {"code": r.assessment.area.code, "regulation": r.regulation}
@@ -107,6 +112,7 @@ def review_history(review: Review) -> list[HistoryEntry]:
             "weaknesses": _("weaknesses"),
             "improvements": _("improvement potential"),
             "visit_date": _("visit date"),
+            "publish_report": _("publish the final report"),
         },
         lambda r: _("Summary and booking"),
     )
@@ -116,6 +122,36 @@ def review_history(review: Review) -> list[HistoryEntry]:
         .order_by("history_date", "history_id"),
         {"inspector": _("inspector")},
         lambda r: _("Inspectors"),
+    )
+    entries += _changes(
+        ActionPlan.history.filter(review_id=review.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id"),
+        {"status": _("status"), "return_comment": _("comment on return")},
+        lambda r: _("Action plan"),
+        lambda field, value: (
+            str(PlanStatus(value).label) if field == "status" and value else str(value or "")
+        ),
+    )
+    entries += _changes(
+        ActionItem.history.filter(plan__review_id=review.pk)
+        .select_related("history_user", "area", "criterion")
+        .order_by("history_date", "history_id"),
+        {
+            "action": _("planned action"),
+            "completion_text": _("date the action is done"),
+            "responsible": _("responsible for the action"),
+            "followup_text": _("date of the follow-up"),
+            "followup_responsible": _("responsible for the follow-up"),
+            "return_comment": _("comment on return"),
+            "followup": _("follow-up"),
+        },
+        lambda r: (
+            _("Action for %(code)s") % {"code": r.criterion.code if r.criterion_id else r.area.code}
+        ),
+        lambda field, value: (
+            str(FollowUp(value).label) if field == "followup" and value else str(value or "")
+        ),
     )
     entries += [
         HistoryEntry(

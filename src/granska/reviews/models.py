@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -55,6 +57,11 @@ class UnitKind(models.TextChoices):
     ANNAN = "annan", _("other unit")
 
 
+def calendar_token_new() -> str:
+    """An unguessable token for a calendar feed URL."""
+    return secrets.token_urlsafe(32)
+
+
 class Unit(models.Model):
     """A clinic or vårdcentral that trains ST-läkare and is reviewed about every five years."""
 
@@ -75,6 +82,10 @@ class Unit(models.Model):
     # The unit's own people (verksamhetschef, studierektor) who log in to see its reviews.
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="units", blank=True, verbose_name=_("contacts")
+    )
+    # The secret part of the unit's calendar feed URL; the unit renews it to cut off old links.
+    calendar_token = models.CharField(
+        _("calendar token"), max_length=64, unique=True, default=calendar_token_new
     )
 
     class Meta:
@@ -295,6 +306,11 @@ class AreaGrade(models.Model):
     regulation = models.CharField(_("regulation"), max_length=20, choices=Regulation.choices)
     grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
     deviation_reason = models.TextField(_("reason for departing from the suggestion"), blank=True)
+    # Set when the unit's action plan is accepted: a D becomes the next grade up on the area's
+    # scale ("Handlingsplan mottagen. Gradering justerad till C."). `grade` keeps the D.
+    adjusted_grade = models.CharField(
+        _("grade after the action plan"), max_length=1, choices=Grade.choices, blank=True
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
 

@@ -172,18 +172,34 @@ def area_grade_set(
 
 @transaction.atomic
 def review_move(*, review: Review, target: str, by: User) -> Review:
-    """Moves a review to `target` in its lifecycle when the rules allow, recording who and when."""
+    """Moves a review to `target` in its lifecycle when the rules allow, recording who and when.
+
+    The final report is issued with the move to slutrapport, in its transaction: no move without
+    it. A final report with a D goes on at once to the handlingsplan, which the unit then owes."""
     review = Review.objects.select_for_update().get(pk=review.pk)
-    problems = move_problems(review_facts(review), target)
+    facts = review_facts(review)
+    problems = move_problems(facts, target)
     if problems:
         raise ValidationError({"status": problems})
+    status_record(review=review, target=target, by=by)
+    if target == Status.SLUTRAPPORT:
+        report_issue_final(review=review, by=by)
+        if facts.has_d:
+            status_record(review=review, target=Status.HANDLINGSPLAN, by=by)
+    if review.status == Status.HANDLINGSPLAN:
+        # The plan's app builds on reviews, so it is reached here at call time, not import time.
+        from granska.actionplans.services import plan_open
+
+        plan_open(review=review)
+    return review
+
+
+def status_record(*, review: Review, target: str, by: User) -> None:
+    """Sets the review's status and records the move (who, when). The caller has checked it: a
+    lifecycle move (`review_move`), or a step the handlingsplan takes (accepted, followed up)."""
     StatusChange.objects.create(review=review, from_status=review.status, to_status=target, by=by)
     review.status = target
     review.save(update_fields=["status", "updated_at"])
-    if target == Status.SLUTRAPPORT:
-        # The final report is issued with the move, in its transaction: no move without it.
-        report_issue_final(review=review, by=by)
-    return review
 
 
 @transaction.atomic

@@ -1,0 +1,136 @@
+"""Reminder e-mails: decided by `granska remind` (daily), sent by a task the worker runs.
+
+A reminder is recorded (`Reminder`) before its task is queued, under a key naming its kind, its
+plan or action and its date: a second run of `granska remind` finds it and queues nothing. The
+task reads the recipients when it runs, so no address sits in the queue, and sends nothing for a
+date that was kept meanwhile (a plan submitted, an action reported or confirmed)."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from granska.accounts.models import Role
+from granska.actionplans.models import (
+    PLAN_WRITABLE,
+    FollowUp,
+    PlanStatus,
+    Reminder,
+    ReminderKind,
+)
+from granska.actionplans.selectors import ReminderDue, reminders_due
+
+logger = logging.getLogger(__name__)
+
+PLAN_KINDS = {ReminderKind.PLAN_DUE, ReminderKind.PLAN_OVERDUE}
+ACTION_KINDS = {ReminderKind.ACTION_DUE, ReminderKind.ACTION_OVERDUE}
+
+
+def reminders_queue(today: datetime.date) -> list[Reminder]:
+    """Records and queues every reminder due today that is not already recorded."""
+    queued = []
+    for due in reminders_due(today):
+        reminder = _record(due)
+        if reminder is not None:
+            queued.append(reminder)
+    return queued
+
+
+@transaction.atomic
+def _record(due: ReminderDue) -> Reminder | None:
+    reminder, created = Reminder.objects.get_or_create(
+        key=due.key,
+        defaults={
+            "kind": due.kind,
+            "plan": due.due.plan,
+            "item": due.due.item,
+            "for_date": due.due.day,
+        },
+    )
+    if not created:
+        return None
+    transaction.on_commit(lambda: reminder_send.enqueue(reminder.pk))
+    return reminder
+
+
+def still_due(reminder: Reminder) -> bool:
+    """Whether the date the reminder is about is still unkept."""
+    plan = reminder.plan
+    if reminder.kind in PLAN_KINDS:
+        return plan.status in PLAN_WRITABLE
+    item = reminder.item
+    if item is None or plan.status != PlanStatus.GODKAND or item.followup == FollowUp.CONFIRMED:
+        return False
+    if reminder.kind in ACTION_KINDS:
+        return item.followup == FollowUp.OPEN and item.completion_date == reminder.for_date
+    return item.followup_date == reminder.for_date
+
+
+def recipients(reminder: Reminder) -> list[str]:
+    """The unit's contacts, and for an action the people named responsible for it."""
+    unit = reminder.plan.review.unit
+    addresses = list(
+        unit.members.filter(is_active=True, role=Role.VERKSAMHET).values_list("email", flat=True)
+    )
+    item = reminder.item
+    if item is not None:
+        named = (
+            item.responsible_email
+            if reminder.kind in ACTION_KINDS
+            else item.followup_responsible_email
+        )
+        if named:
+            addresses.append(named)
+    unique: dict[str, str] = {}
+    for address in addresses:
+        unique.setdefault(address.lower(), address)
+    return sorted(unique.values())
+
+
+def message(reminder: Reminder, to: str) -> EmailMessage:
+    """The reminder as an e-mail in Swedish, to one recipient (nobody sees the others)."""
+    review = reminder.plan.review
+    with translation.override("sv"):
+        context = {
+            "reminder": reminder,
+            "review": review,
+            "item": reminder.item,
+            "url": settings.GRANSKA_SITE_URL + reverse("actionplans:plan", args=[review.pk]),
+            "overdue": reminder.kind.endswith("overdue"),
+        }
+        subject = _("Reminder: %(what)s – %(unit)s") % {
+            "what": ReminderKind(reminder.kind).label,
+            "unit": review.unit.name,
+        }
+        body = render_to_string("actionplans/reminder_email.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[to])
+
+
+@task()
+def reminder_send(reminder_id: int) -> int:
+    """Sends one recorded reminder to each of its recipients; returns how many got it."""
+    reminder = (
+        Reminder.objects.select_related("plan__review__unit", "item__area", "item__criterion")
+        .filter(pk=reminder_id, sent_at__isnull=True)
+        .first()
+    )
+    if reminder is None or not still_due(reminder):
+        return 0
+    to = recipients(reminder)
+    with get_connection() as connection:
+        for address in to:
+            mail = message(reminder, address)
+            mail.connection = connection
+            mail.send()
+    reminder.sent_at = timezone.now()
+    reminder.recipients = len(to)
+    reminder.save(update_fields=["sent_at", "recipients"])
+    logger.info("Reminder %s sent to %d recipients", reminder.key, len(to))
+    return len(to)

@@ -1,0 +1,213 @@
+"""Reads of the handlingsplan: a plan laid out for its page, what is due when (for the kansli's
+overview, the reminders and the unit's calendar)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+
+from granska.actionplans.models import (
+    PLAN_WRITABLE,
+    ActionItem,
+    ActionPlan,
+    FollowUp,
+    FollowUpReport,
+    PlanStatus,
+    ReminderKind,
+)
+from granska.actionplans.services import final_report_date, months_after
+from granska.reviews.lifecycle import REPORT_FINAL
+from granska.reviews.models import Review, Status, Unit
+
+
+def plan_items(plan: ActionPlan) -> list[ActionItem]:
+    """The plan's items in order, each with its area, criterion and follow-up reports."""
+    return list(
+        plan.items.select_related("area", "criterion").prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=FollowUpReport.objects.select_related("reported_by", "decided_by"),
+            )
+        )
+    )
+
+
+def plans_open() -> QuerySet[ActionPlan]:
+    return ActionPlan.objects.select_related("review__unit", "review__specialty")
+
+
+@dataclass(frozen=True)
+class Due:
+    """A date someone must keep: the plan's deadline, an action's completion or its follow-up."""
+
+    kind: str  # "plan", "action" or "followup"
+    day: datetime.date
+    written: str  # as the unit wrote it ("Våren 2027"), or the date itself
+    plan: ActionPlan
+    item: ActionItem | None = None
+
+    @property
+    def review(self) -> Review:
+        return self.plan.review
+
+
+def dues_open() -> list[Due]:
+    """Every date not yet kept: a deadline of a plan not yet submitted (or returned), and the
+    completion and follow-up of each action of an accepted plan that is not yet confirmed
+    (completion only while nothing is reported)."""
+    dues: list[Due] = []
+    plans = list(
+        ActionPlan.objects.exclude(review__status=Status.AVSLUTAD).select_related(
+            "review__unit", "review__specialty"
+        )
+    )
+    for plan in plans:
+        if plan.status in PLAN_WRITABLE:
+            dues.append(Due("plan", plan.due_date, plan.due_date.isoformat(), plan))
+    accepted = {plan.pk: plan for plan in plans if plan.status == PlanStatus.GODKAND}
+    items = ActionItem.objects.filter(plan_id__in=accepted).exclude(followup=FollowUp.CONFIRMED)
+    for item in items.select_related("area", "criterion").order_by("plan_id", "position"):
+        plan = accepted[item.plan_id]
+        if item.completion_date and item.followup == FollowUp.OPEN:
+            dues.append(Due("action", item.completion_date, item.completion_text, plan, item))
+        if item.followup_date:
+            dues.append(Due("followup", item.followup_date, item.followup_text, plan, item))
+    return sorted(dues, key=lambda due: (due.day, due.plan.pk, due.kind))
+
+
+REMINDER_KINDS = {
+    ("plan", False): ReminderKind.PLAN_DUE,
+    ("plan", True): ReminderKind.PLAN_OVERDUE,
+    ("action", False): ReminderKind.ACTION_DUE,
+    ("action", True): ReminderKind.ACTION_OVERDUE,
+    ("followup", False): ReminderKind.FOLLOWUP_DUE,
+    ("followup", True): ReminderKind.FOLLOWUP_OVERDUE,
+}
+
+
+@dataclass(frozen=True)
+class ReminderDue:
+    key: str
+    kind: str
+    due: Due
+
+
+def reminders_due(today: datetime.date) -> list[ReminderDue]:
+    """The reminders today calls for: one when a date is at most the set number of days away,
+    and one when it has passed. Each has a key naming its kind, its object and its date, so that
+    a reminder already recorded is never sent again (and a moved date gets its own)."""
+    window = datetime.timedelta(days=settings.GRANSKA_REMINDER_DAYS_BEFORE)
+    result = []
+    for due in dues_open():
+        overdue = due.day < today
+        if not overdue and due.day - today > window:
+            continue
+        kind = REMINDER_KINDS[(due.kind, overdue)]
+        target = f"item{due.item.pk}" if due.item else f"plan{due.plan.pk}"
+        result.append(ReminderDue(f"{kind}:{target}:{due.day.isoformat()}", kind, due))
+    return result
+
+
+@dataclass
+class FollowUpOverview:
+    """What the kansli follows: the plans by their state, the dates due soon and overdue, and the
+    units due for a new review."""
+
+    today: datetime.date
+    awaited: list[ActionPlan] = field(default_factory=list)
+    submitted: list[ActionPlan] = field(default_factory=list)
+    returned: list[ActionPlan] = field(default_factory=list)
+    accepted: list[ActionPlan] = field(default_factory=list)
+    due_soon: list[Due] = field(default_factory=list)
+    overdue: list[Due] = field(default_factory=list)
+    reports_waiting: list[FollowUpReport] = field(default_factory=list)
+    new_review_due: list[tuple[Review, datetime.date]] = field(default_factory=list)
+
+
+# Units whose new review falls due within this many days are listed as due.
+NEW_REVIEW_HORIZON_DAYS = 365
+
+
+def followup_overview(today: datetime.date) -> FollowUpOverview:
+    overview = FollowUpOverview(today=today)
+    by_status = {
+        PlanStatus.UTKAST: overview.awaited,
+        PlanStatus.INLAMNAD: overview.submitted,
+        PlanStatus.ATERFORVISAD: overview.returned,
+        PlanStatus.GODKAND: overview.accepted,
+    }
+    for plan in plans_open().exclude(review__status=Status.AVSLUTAD).order_by("due_date", "pk"):
+        by_status[PlanStatus(plan.status)].append(plan)
+    window = datetime.timedelta(days=settings.GRANSKA_REMINDER_DAYS_BEFORE)
+    for due in dues_open():
+        if due.day < today:
+            overview.overdue.append(due)
+        elif due.day - today <= window:
+            overview.due_soon.append(due)
+    overview.reports_waiting = list(
+        FollowUpReport.objects.filter(decision="", item__plan__review__status=Status.UPPFOLJNING)
+        .select_related("item__plan__review__unit", "item__area", "item__criterion")
+        .order_by("reported_at")
+    )
+    overview.new_review_due = reviews_due_again(today)
+    return overview
+
+
+def reviews_due_again(today: datetime.date) -> list[tuple[Review, datetime.date]]:
+    """Each unit's latest reviewed with a final report whose new review falls due within a year
+    (or already has), unless the unit has a later review booked."""
+    horizon = today + datetime.timedelta(days=NEW_REVIEW_HORIZON_DAYS)
+    latest: dict[int, Review] = {}
+    reviews = (
+        Review.objects.select_related("unit", "specialty")
+        .prefetch_related("final_reports")
+        .order_by("unit_id", "created_at", "pk")
+    )
+    for review in reviews:
+        latest[review.unit_id] = review  # the last one booked, whatever its state
+    due = []
+    for review in latest.values():
+        if review.status not in REPORT_FINAL:
+            continue  # a review is under way (or the only one is)
+        issued = final_report_date(review)
+        if issued is None:
+            continue
+        next_due = months_after(issued, 12 * settings.GRANSKA_REVIEW_INTERVAL_YEARS)
+        if next_due <= horizon:
+            due.append((review, next_due))
+    return sorted(due, key=lambda pair: pair[1])
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    uid: str
+    day: datetime.date
+    summary: str
+    description: str
+
+
+def unit_calendar_dues(unit: Unit) -> list[Due]:
+    """The unit's own dates, kept or not: its plans' deadlines, every action's dates."""
+    dues: list[Due] = []
+    plans = ActionPlan.objects.filter(review__unit=unit).select_related("review__unit")
+    for plan in plans:
+        dues.append(Due("plan", plan.due_date, plan.due_date.isoformat(), plan))
+        for item in plan.items.select_related("area", "criterion"):
+            if item.completion_date:
+                dues.append(Due("action", item.completion_date, item.completion_text, plan, item))
+            if item.followup_date:
+                dues.append(Due("followup", item.followup_date, item.followup_text, plan, item))
+    return dues
+
+
+def unit_next_reviews(unit: Unit) -> list[tuple[Review, datetime.date]]:
+    """When the unit is due for a new review after each review with a final report."""
+    result = []
+    for review in Review.objects.filter(unit=unit, status__in=REPORT_FINAL):
+        issued = final_report_date(review)
+        if issued is not None:
+            result.append(
+                (review, months_after(issued, 12 * settings.GRANSKA_REVIEW_INTERVAL_YEARS))
+            )
+    return result

@@ -1,0 +1,346 @@
+"""The handlingsplan's pages: the unit writes and submits it and reports the follow-up; the
+inspectors accept or return it and confirm the follow-up; the kansli follows every plan; the
+unit's calendar feed."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from granska.actionplans.calendar import calendar_render
+from granska.actionplans.models import ActionPlan, Decision, FollowUp, FollowUpReport, PlanStatus
+from granska.actionplans.selectors import followup_overview, plan_items
+from granska.actionplans.services import (
+    ITEM_FIELDS,
+    ItemInput,
+    PlanConflict,
+    followup_decide,
+    followup_report,
+    plan_accept,
+    plan_return,
+    plan_save,
+    review_next_due,
+    unit_calendar_renew,
+)
+from granska.reviews.models import Review, Unit
+from granska.reviews.views.common import request_user, visible_review
+
+
+def _plan(request: HttpRequest, pk: int) -> tuple[Review, ActionPlan]:
+    """The review and its plan, for those who may read the review; 404 when it has no plan."""
+    review = visible_review(request, pk)
+    plan = ActionPlan.objects.filter(review=review).first()
+    if plan is None:
+        raise Http404
+    return review, plan
+
+
+def _submitted_items(request: HttpRequest, plan: ActionPlan) -> dict[int, ItemInput]:
+    ids = plan.items.values_list("pk", flat=True)
+    return {
+        pk: ItemInput(**{name: request.POST.get(f"item-{pk}-{name}", "") for name in ITEM_FIELDS})
+        for pk in ids
+    }
+
+
+def _render(
+    request: HttpRequest,
+    review: Review,
+    plan: ActionPlan,
+    *,
+    submitted: dict[int, ItemInput] | None = None,
+    errors: dict[str, list[str]] | None = None,
+    conflict: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    user = request_user(request)
+    items = plan_items(plan)
+    errors = errors or {}
+    rows = []
+    for item in items:
+        typed = submitted.get(item.pk) if submitted else None
+        values = {
+            "action": item.action,
+            "completion": item.completion_text,
+            "responsible": item.responsible,
+            "responsible_email": item.responsible_email,
+            "followup": item.followup_text,
+            "followup_responsible": item.followup_responsible,
+            "followup_responsible_email": item.followup_responsible_email,
+        }
+        shown = {name: getattr(typed, name) for name in ITEM_FIELDS} if typed else values
+        reports = list(item.reports.all())
+        rows.append(
+            {
+                "item": item,
+                "values": shown,
+                "saved": values,
+                "errors": {name: errors.get(f"item-{item.pk}-{name}", []) for name in ITEM_FIELDS},
+                "reports": reports,
+                "awaiting": reports[-1] if reports and not reports[-1].decision else None,
+            }
+        )
+    may_write = user.has_perm("actionplans.write_plan", review)
+    may_decide = user.has_perm("actionplans.decide_plan", review)
+    context = {
+        "review": review,
+        "plan": plan,
+        "rows": rows,
+        "errors": errors,
+        "conflict": conflict,
+        "may_write": may_write and plan.writable,
+        "may_decide": may_decide and plan.status == PlanStatus.INLAMNAD,
+        "may_report": may_write and plan.status == PlanStatus.GODKAND,
+        "may_confirm": may_decide and plan.status == PlanStatus.GODKAND,
+        "calendar": may_write or user.has_perm("reviews.manage"),
+        "calendar_url": request.build_absolute_uri(
+            reverse("actionplans:calendar", args=[review.unit.calendar_token])
+        ),
+        "next_review": review_next_due(review),
+        "FollowUp": FollowUp,
+        "Decision": Decision,
+    }
+    return render(request, "actionplans/plan.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan: read by everyone who reads the review; written and submitted by the unit."""
+    review, plan = _plan(request, pk)
+    if request.method == "GET":
+        return _render(request, review, plan)
+    if not request_user(request).has_perm("actionplans.write_plan", review):
+        raise PermissionDenied
+    submitted = _submitted_items(request, plan)
+    submit = request.POST.get("intent") == "submit"
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        plan_save(
+            plan=plan, version=version, items=submitted, by=request_user(request), submit=submit
+        )
+    except PlanConflict as conflict:
+        return _render(
+            request, review, conflict.current, submitted=submitted, conflict=True, status=409
+        )
+    except ValidationError as error:
+        return _render(
+            request, review, plan, submitted=submitted, errors=error.message_dict, status=422
+        )
+    if submit:
+        messages.success(request, _("The action plan is submitted to the inspectors."))
+    else:
+        messages.success(request, _("The action plan is saved as a draft."))
+    return redirect("actionplans:plan", pk=review.pk)
+
+
+@require_POST
+@login_required
+def plan_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The inspectors (or the kansli) accept the submitted plan or return it with comments."""
+    review, plan = _plan(request, pk)
+    user = request_user(request)
+    if not user.has_perm("actionplans.decide_plan", review):
+        raise PermissionDenied
+    try:
+        if request.POST.get("decision") == "accept":
+            plan_accept(plan=plan, by=user)
+            messages.success(
+                request,
+                _(
+                    "The action plan is accepted; the grades are adjusted and the final report "
+                    "is issued again."
+                ),
+            )
+        else:
+            comments = {
+                item.pk: request.POST.get(f"comment-{item.pk}", "") for item in plan.items.all()
+            }
+            plan_return(
+                plan=plan, by=user, comments=comments, comment=request.POST.get("comment", "")
+            )
+            messages.success(request, _("The action plan is returned to the unit."))
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    return redirect("actionplans:plan", pk=review.pk)
+
+
+@require_POST
+@login_required
+def followup_report_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """The unit reports what was done for one action, optionally with a file."""
+    review, plan = _plan(request, pk)
+    if not request_user(request).has_perm("actionplans.write_plan", review):
+        raise PermissionDenied
+    item = get_object_or_404(plan.items, pk=item_pk)
+    try:
+        followup_report(
+            item=item,
+            by=request_user(request),
+            text=request.POST.get("text", ""),
+            attachment=request.FILES.get("attachment"),
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, _("Action %(item)s: %(text)s") % {"item": item, "text": text})
+    else:
+        messages.success(request, _("The follow-up of %(item)s is reported.") % {"item": item})
+    return redirect("actionplans:plan", pk=review.pk)
+
+
+@require_POST
+@login_required
+def followup_decide_view(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    """The kansli or an inspector confirms a follow-up report or asks for more."""
+    review, plan = _plan(request, pk)
+    user = request_user(request)
+    if not user.has_perm("actionplans.decide_plan", review):
+        raise PermissionDenied
+    report = get_object_or_404(FollowUpReport, pk=report_pk, item__plan=plan)
+    try:
+        followup_decide(
+            report=report,
+            by=user,
+            decision=request.POST.get("decision", ""),
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The answer on %(item)s is saved.") % {"item": report.item})
+    return redirect("actionplans:plan", pk=review.pk)
+
+
+@require_GET
+@login_required
+def attachment_view(request: HttpRequest, pk: int, report_pk: int) -> FileResponse:
+    """A follow-up report's file, for those who may read the plan."""
+    _review, plan = _plan(request, pk)
+    report = get_object_or_404(FollowUpReport, pk=report_pk, item__plan=plan)
+    if not report.attachment:
+        raise Http404
+    name = (report.attachment.name or "").rsplit("/", 1)[-1]
+    return FileResponse(report.attachment.open("rb"), as_attachment=True, filename=name)
+
+
+@require_POST
+@login_required
+def calendar_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit (or the kansli) renews the calendar link: the old one stops working."""
+    review = visible_review(request, pk)
+    user = request_user(request)
+    if not (user.has_perm("actionplans.write_plan", review) or user.has_perm("reviews.manage")):
+        raise PermissionDenied
+    unit_calendar_renew(unit=review.unit)
+    messages.success(request, _("The calendar link is renewed; the old one no longer works."))
+    return redirect("actionplans:plan", pk=review.pk)
+
+
+@require_GET
+def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The unit's dates as an iCalendar feed, at a URL whose secret is the only key."""
+    unit = get_object_or_404(Unit, calendar_token=token)
+    response = HttpResponse(calendar_render(unit), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="granska.ics"'
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _require_kansli(request: HttpRequest) -> None:
+    if not request_user(request).has_perm("reviews.manage"):
+        raise PermissionDenied
+
+
+@require_GET
+@login_required
+def overview_view(request: HttpRequest) -> HttpResponse:
+    """The kansli's follow-up: plans awaited, submitted, returned, accepted; dates due soon and
+    overdue; reports awaiting confirmation; units due for a new review."""
+    _require_kansli(request)
+    return render(
+        request,
+        "actionplans/overview.html",
+        {"overview": followup_overview(timezone.localdate())},
+    )
+
+
+@require_GET
+@login_required
+def overview_csv_view(request: HttpRequest) -> HttpResponse:
+    """The same overview as CSV, a row per plan, date and unit due, for a spreadsheet."""
+    _require_kansli(request)
+    overview = followup_overview(timezone.localdate())
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="uppfoljning-{overview.today.isoformat()}.csv"'
+    )
+    response.write("\ufeff")  # so that Excel reads the file as UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [_("Kind"), _("Unit"), _("Review"), _("Action"), _("Date"), _("Written as"), _("State")]
+    )
+    plan_lists = (
+        (_("Plan awaited"), overview.awaited),
+        (_("Plan submitted"), overview.submitted),
+        (_("Plan returned"), overview.returned),
+        (_("Plan accepted"), overview.accepted),
+    )
+    for label, plans in plan_lists:
+        for plan in plans:
+            writer.writerow(
+                [
+                    label,
+                    plan.review.unit.name,
+                    plan.review_id,
+                    "",
+                    plan.due_date.isoformat(),
+                    "",
+                    plan.get_status_display(),
+                ]
+            )
+    for label, dues in ((_("Due soon"), overview.due_soon), (_("Overdue"), overview.overdue)):
+        for due in dues:
+            writer.writerow(
+                [
+                    label,
+                    due.review.unit.name,
+                    due.review.pk,
+                    str(due.item or ""),
+                    due.day.isoformat(),
+                    due.written,
+                    _due_kind(due.kind),
+                ]
+            )
+    for review, day in overview.new_review_due:
+        writer.writerow(
+            [
+                _("New review due"),
+                review.unit.name,
+                review.pk,
+                "",
+                day.isoformat(),
+                "",
+                review.get_status_display(),
+            ]
+        )
+    return response
+
+
+def _due_kind(kind: str) -> str:
+    return {
+        "plan": _("Action plan to submit"),
+        "action": _("Action to be done"),
+        "followup": _("Follow-up"),
+    }[kind]
