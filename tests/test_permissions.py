@@ -4,8 +4,8 @@ The table is checked against the URL configuration, so a new URL without an entr
 The admin (Django's own permission system, staff only) and the language switch are listed too.
 """
 
-from collections.abc import Iterator
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 import pytest

@@ -12,7 +12,8 @@
 - `actionplans.decide_plan`: the kansli and the assigned inspectors accept or return the plan and
   confirm follow-up reports.
 - `reports.comment_draft`: the unit's contacts (and the kansli, on their behalf) comment on the
-  draft while it is in faktagranskning; `reports.answer_comment`: the kansli and the assigned inspectors answer.
+  draft while it is in faktagranskning; `reports.answer_comment`: the kansli and the assigned
+  inspectors answer.
 - `reviews.view_report`: the report (HTML, PDF, Word). A draft: the kansli, the assigned
   inspectors, and the unit's contacts while it is in faktagranskning. From the final report on:
   everyone who may read the review.
