@@ -9,6 +9,9 @@ from granska.catalog.loader import read_catalog
 from granska.catalog.models import ProtocolVersion
 from granska.catalog.services import protocol_load
 
+# The fixtures of the chain after the visit (a graded review, its people, its plan).
+pytest_plugins = ["tests.chain"]
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings: Any) -> None:

@@ -31,7 +31,7 @@ from granska.reports.models import FinalReport
 from granska.reviews.history import review_history
 from granska.reviews.models import AreaGrade, Outcome, Review, Status, StatusChange
 from granska.reviews.services import area_grade_set, review_move
-from tests.actionplans.conftest import People, graded_review
+from tests.chain import People, graded_review
 from tests.reports.conftest import flat, pdf_pages
 
 pytestmark = pytest.mark.django_db

@@ -2,6 +2,7 @@ import re
 
 import pytest
 
+from granska.actionplans.models import ActionPlan, PlanStatus
 from granska.catalog.models import Criterion
 from granska.reports.pdf import pdf_render
 from granska.reports.selectors import report_data, report_is_draft
@@ -13,12 +14,12 @@ pytestmark = pytest.mark.django_db
 
 def _grade_lines(text: str) -> list[str]:
     """The "Satt gradering: …" line of each area, in order."""
-    one = r"(?:SOSFS 2015:8|HSLF-FS 2021:8): (?:[A-D]|ej satt)"
+    one = r"(?:SOSFS 2015:8|HSLF-FS 2021:8): (?:[A-D](?:, justerad till [A-D])?|ej satt)"
     return re.findall(rf"Satt gradering: ({one}(?: · {one})?)", text)
 
 
 def test_every_demo_review_renders_with_its_areas_criteria_and_grades(demo: list[Review]) -> None:
-    assert len(demo) == 6
+    assert len(demo) == 11
     # The grades below are worth checking only if they differ.
     assert len(set(AreaGrade.objects.values_list("grade", flat=True))) > 1
     for review in demo:
@@ -50,6 +51,7 @@ def test_every_demo_review_renders_with_its_areas_criteria_and_grades(demo: list
 
         grades = {
             (g.assessment.area_id, g.regulation): g.grade
+            + (f", justerad till {g.adjusted_grade}" if g.adjusted_grade else "")
             for g in AreaGrade.objects.filter(assessment__review=review).select_related(
                 "assessment"
             )
@@ -59,6 +61,24 @@ def test_every_demo_review_renders_with_its_areas_criteria_and_grades(demo: list
             for area in areas
         ]
         assert _grade_lines(text) == expected, where
+
+        # The handlingsplan once accepted: every action with its dates and people.
+        plan = ActionPlan.objects.filter(review=review).first()
+        if plan is not None and plan.status == PlanStatus.GODKAND:
+            assert "HANDLINGSPLAN" in text, where
+            assert "Handlingsplan mottagen. Gradering justerad till" in text, where
+            for item in plan.items.all():
+                for value in (
+                    item.action,
+                    item.completion_text,
+                    item.responsible,
+                    item.followup_text,
+                    item.followup_responsible,
+                ):
+                    assert flat(value) in text, f"{where}: {item} {value}"
+        else:
+            assert "HANDLINGSPLAN" not in text, where
+            assert "Handlingsplan mottagen" not in text, where
 
 
 def test_utkast_is_on_every_page_of_a_draft_and_on_no_page_of_a_final_report(

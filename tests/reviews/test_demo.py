@@ -89,3 +89,43 @@ def test_the_demo_observer_reads_only_allmanmedicin() -> None:
     observer = User.objects.get(role=Role.OBSERVATOR)
     specialties = {r.specialty.name for r in reviews_visible_to(observer)}
     assert specialties == {"Allmänmedicin"}
+
+
+@pytest.mark.django_db
+def test_demo_shows_every_step_after_the_visit() -> None:
+    from django.utils import timezone
+
+    from granska.actionplans.models import ActionItem, FollowUp, PlanStatus
+    from granska.actionplans.selectors import followup_overview
+    from granska.reports.models import DraftComment
+
+    demo()
+    in_fact_check = Review.objects.get(status=Status.FAKTAGRANSKNING)
+    assert DraftComment.objects.filter(review=in_fact_check).count() == 2
+    assert DraftComment.objects.filter(review=in_fact_check, answered_at__isnull=False).exists()
+    plans = {
+        r.unit.name: r.action_plan.status  # type: ignore[attr-defined]
+        for r in Review.objects.filter(action_plan__isnull=False)
+    }
+    assert sorted(plans.values()) == sorted(
+        [
+            PlanStatus.UTKAST,
+            PlanStatus.ATERFORVISAD,
+            PlanStatus.GODKAND,
+            PlanStatus.GODKAND,
+            PlanStatus.GODKAND,
+        ]
+    )
+    adjusted = AreaGrade.objects.exclude(adjusted_grade="")
+    assert adjusted.exists()
+    assert set(adjusted.values_list("grade", flat=True)) == {"D"}
+    closed = Review.objects.get(status=Status.AVSLUTAD)
+    assert (
+        not ActionItem.objects.filter(plan__review=closed)
+        .exclude(followup=FollowUp.CONFIRMED)
+        .exists()
+    )
+    overview = followup_overview(timezone.localdate())
+    assert any(due.kind == "action" for due in overview.overdue)  # in follow-up, overdue
+    assert overview.reports_waiting
+    assert [review for review, _day in overview.new_review_due] == [closed]

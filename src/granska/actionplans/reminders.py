@@ -9,7 +9,7 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -124,11 +124,8 @@ def reminder_send(reminder_id: int) -> int:
     if reminder is None or not still_due(reminder):
         return 0
     to = recipients(reminder)
-    with get_connection() as connection:
-        for address in to:
-            mail = message(reminder, address)
-            mail.connection = connection
-            mail.send()
+    for address in to:
+        message(reminder, address).send()
     reminder.sent_at = timezone.now()
     reminder.recipients = len(to)
     reminder.save(update_fields=["sent_at", "recipients"])

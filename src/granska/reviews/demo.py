@@ -12,11 +12,11 @@ from django.conf import settings
 from django.db import transaction
 
 from granska.accounts.models import Role, User
+from granska.actionplans.demo import demo_chain
 from granska.catalog.loader import read_catalog
 from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.catalog.selectors import protocol_areas
 from granska.catalog.services import protocol_load
-from granska.reports.services import report_issue_final
 from granska.reviews.lifecycle import REPORT_FINAL
 from granska.reviews.models import (
     Affiliation,
@@ -38,6 +38,7 @@ from granska.reviews.services import (
     finding_record,
     inspector_assign,
     review_create,
+    review_move,
 )
 from granska.reviews.suggestions import area_suggestions
 
@@ -52,6 +53,7 @@ USERS = [
     ("amira.haddad@granska.example", "Amira Haddad", Role.INSPEKTOR),
     ("eva.strand@granska.example", "Eva Strand", Role.VERKSAMHET),
     ("omar.lindqvist@granska.example", "Omar Lindqvist", Role.VERKSAMHET),
+    ("lina.moberg@granska.example", "Lina Moberg", Role.VERKSAMHET),
     ("ingrid.sol@granska.example", "Ingrid Sol", Role.OBSERVATOR),
 ]
 
@@ -100,6 +102,11 @@ class DemoReview:
     # (area, regulation, grade, reason): grades the inspectors set against the suggestion.
     overrides: tuple[tuple[str, str, str, str], ...] = ()
     summary: tuple[str, str, str] = ("", "", "")
+    # After the visit: the step of the faktagranskning or the handlingsplan the review shows
+    # ("comments", "plan_draft", "plan_returned", "plan_accepted", "followup", "closed"), and how
+    # many days ago its final report was issued.
+    chain: str = ""
+    final_days_ago: int = 0
 
 
 BOTH = ("SOSFS 2015:8", "HSLF-FS 2021:8")
@@ -157,6 +164,7 @@ REVIEWS = [
             "Utbildningsprogrammen revideras sällan\nKompetensbedömningar dokumenteras inte",
             "Inför fasta tider för revision av utbildningsprogrammen",
         ),
+        chain="comments",
     ),
     DemoReview(
         unit="Psykiatriska kliniken Älvby",
@@ -196,6 +204,83 @@ REVIEWS = [
         deviations={},
         unassessed_areas="ABCDEFGH",
         graded=False,
+    ),
+    DemoReview(
+        unit="Ortopedkliniken Brohamn",
+        regulations=ONLY_2021,
+        status=Status.HANDLINGSPLAN,
+        visit=datetime.date(2026, 8, 20),
+        inspectors=("per.holm@granska.example", "johan.berg@granska.example"),
+        deviations={"D3": Outcome.DELVIS, "E2": Outcome.EJ_UPPFYLLT, "F4": Outcome.DELVIS},
+        summary=(
+            "Stort operativt patientunderlag\nEngagerade handledare",
+            "Introduktionen saknar skriftligt program\nHandledningen är inte schemalagd",
+            "Schemalägg handledningen",
+        ),
+        chain="plan_draft",
+        final_days_ago=40,
+    ),
+    DemoReview(
+        unit="Lindviks vårdcentral",
+        regulations=BOTH,
+        status=Status.HANDLINGSPLAN,
+        visit=datetime.date(2026, 6, 11),
+        inspectors=("sara.nyqvist@granska.example", "amira.haddad@granska.example"),
+        deviations={"E1": Outcome.DELVIS, "H5": Outcome.EJ_UPPFYLLT, "G9": Outcome.DELVIS},
+        summary=(
+            "Nära samarbete med närliggande sjukhus",
+            "Handledningen ges inte kontinuerligt\nLedarskap bedöms inte",
+            "Följ upp handledningen vid varje IUP-avstämning",
+        ),
+        chain="plan_returned",
+        final_days_ago=95,
+    ),
+    DemoReview(
+        unit="Ögonkliniken Storvik",
+        regulations=ONLY_2015,
+        status=Status.UPPFOLJNING,
+        visit=datetime.date(2026, 5, 7),
+        inspectors=("sara.nyqvist@granska.example", "per.holm@granska.example"),
+        deviations={"D5": Outcome.EJ_UPPFYLLT, "B9": Outcome.DELVIS},
+        summary=(
+            "Modern utrustning\nVäl fungerande studierektorsfunktion",
+            "Utbildningsprogrammen följs inte upp",
+            "Inför en årlig genomgång av utbildningsprogrammen",
+        ),
+        chain="plan_accepted",
+        final_days_ago=150,
+    ),
+    DemoReview(
+        unit="Hudkliniken Västerby",
+        regulations=ONLY_2021,
+        status=Status.UPPFOLJNING,
+        visit=datetime.date(2025, 11, 13),
+        inspectors=("johan.berg@granska.example", "amira.haddad@granska.example"),
+        deviations={"D2": Outcome.DELVIS, "E3": Outcome.DELVIS, "H1": Outcome.EJ_UPPFYLLT},
+        summary=(
+            "Tydlig ledning av ST-utbildningen",
+            "Bedömningar dokumenteras inte\nST-läkarna saknar schemalagd tid för "
+            "ledarskapsutbildning",
+            "Använd en gemensam mall för bedömningar",
+        ),
+        chain="followup",
+        final_days_ago=320,
+    ),
+    DemoReview(
+        unit="Infektionskliniken Åsby",
+        regulations=ONLY_2015,
+        status=Status.AVSLUTAD,
+        visit=datetime.date(2021, 9, 16),
+        inspectors=("johan.berg@granska.example", "sara.nyqvist@granska.example"),
+        deviations={"E4": Outcome.DELVIS},
+        summary=(
+            "Gott samarbete mellan klinikerna",
+            "Bedömningsinstrumenten används sällan",
+            "Använd bedömningsinstrument vid varje handledningstillfälle",
+        ),
+        chain="closed",
+        # Five years and some weeks ago: the unit is due for a new review.
+        final_days_ago=5 * 365 + 40,
     ),
     DemoReview(
         unit="Kirurgkliniken Norrhamn",
@@ -247,6 +332,41 @@ UNITS = {
         (),
     ),
     "Kirurgkliniken Norrhamn": (UnitKind.KLINIK, "Region Österå", "Region Österå", "Kirurgi", ()),
+    "Ortopedkliniken Brohamn": (
+        UnitKind.KLINIK,
+        "Region Västerdal",
+        "Region Västerdal",
+        "Ortopedi",
+        ("omar.lindqvist@granska.example",),
+    ),
+    "Lindviks vårdcentral": (
+        UnitKind.VARDCENTRAL,
+        "Region Norrsund",
+        "Region Norrsund",
+        "Allmänmedicin",
+        ("lina.moberg@granska.example",),
+    ),
+    "Ögonkliniken Storvik": (
+        UnitKind.KLINIK,
+        "Region Österå",
+        "Region Österå",
+        "Ögonsjukdomar",
+        ("lina.moberg@granska.example",),
+    ),
+    "Hudkliniken Västerby": (
+        UnitKind.KLINIK,
+        "Region Västerdal",
+        "Region Västerdal",
+        "Hud- och könssjukdomar",
+        ("lina.moberg@granska.example",),
+    ),
+    "Infektionskliniken Åsby": (
+        UnitKind.KLINIK,
+        "Region Norrsund",
+        "Region Norrsund",
+        "Infektionssjukdomar",
+        (),
+    ),
 }
 
 
@@ -320,12 +440,14 @@ def demo_load() -> DemoResult:
     kansli = next(user for user in users.values() if user.role == Role.KANSLI)
     areas = protocol_areas(protocol)
     for plan in REVIEWS:
+        final = plan.status in REPORT_FINAL
         review = review_create(
             unit=units[plan.unit],
             protocol=protocol,
             regulations=plan.regulations,
             visit_date=plan.visit,
-            status=plan.status,
+            # A review with a final report is written first, then moved on as the kansli would.
+            status=Status.FAKTAGRANSKNING if final else plan.status,
         )
         for email in plan.inspectors:
             inspector_assign(review=review, inspector=users[email])
@@ -334,8 +456,10 @@ def demo_load() -> DemoResult:
         for area in areas:
             if area.code not in plan.unassessed_areas:
                 _assess_area(review, area, plan)
-        if plan.status in REPORT_FINAL:
-            report_issue_final(review=review, by=kansli)
+        if final:
+            review_move(review=review, target=Status.SLUTRAPPORT, by=kansli)
+        if plan.chain:
+            demo_chain(review, plan, users)
     return DemoResult(created=True, users=demo_users())
 
 

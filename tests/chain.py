@@ -1,4 +1,6 @@
-"""A review ready for its final report, graded from its findings, with its people."""
+"""The chain after the visit, for the tests of the handlingsplan and the faktagranskning: a review
+ready for its final report, graded from its findings, with its people (fixtures registered in
+tests/conftest.py)."""
 
 import datetime
 from dataclasses import dataclass
