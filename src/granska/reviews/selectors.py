@@ -4,8 +4,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from granska.accounts.models import Role, User
+from granska.actionplans.models import ActionPlan, FollowUp, FollowUpReport, PlanStatus
 from granska.catalog.models import Area, Criterion, Level, Regulation
 from granska.catalog.selectors import protocol_areas
 from granska.grading import Suggestion
@@ -352,10 +354,45 @@ def my_reviews(user: User) -> list[MyReview]:
             waiting = _kansli_waiting(review)
         elif user.role == Role.INSPEKTOR:
             waiting = _inspector_waiting(review)
-        elif user.role == Role.VERKSAMHET and review.status == Status.FAKTAGRANSKNING:
-            waiting = str(_("Check the draft for factual errors."))
+        elif user.role == Role.VERKSAMHET:
+            waiting = _unit_waiting(review)
         items.append(MyReview(review=review, waiting=waiting))
     return items
+
+
+def _plan_waiting(review: Review, *, decides: bool) -> str:
+    """What the handlingsplan asks of the unit, or of those who decide on it."""
+    plan = ActionPlan.objects.filter(review=review).first()
+    if plan is None:
+        return ""
+    if decides:
+        if plan.status == PlanStatus.INLAMNAD:
+            return str(_("Accept or return the submitted action plan."))
+        waiting = FollowUpReport.objects.filter(item__plan=plan, decision="").count()
+        if waiting:
+            return ngettext(
+                "%(count)d follow-up report to confirm.",
+                "%(count)d follow-up reports to confirm.",
+                waiting,
+            ) % {"count": waiting}
+        return ""
+    if plan.writable:
+        return _("Submit the action plan by %(date)s.") % {"date": plan.due_date.isoformat()}
+    if plan.status == PlanStatus.GODKAND:
+        open_items = plan.items.filter(followup__in=(FollowUp.OPEN, FollowUp.MORE)).count()
+        if open_items:
+            return ngettext(
+                "Report the follow-up of %(count)d action.",
+                "Report the follow-up of %(count)d actions.",
+                open_items,
+            ) % {"count": open_items}
+    return ""
+
+
+def _unit_waiting(review: Review) -> str:
+    if review.status == Status.FAKTAGRANSKNING:
+        return str(_("Check the draft for factual errors."))
+    return _plan_waiting(review, decides=False)
 
 
 def _kansli_waiting(review: Review) -> str:
@@ -366,7 +403,7 @@ def _kansli_waiting(review: Review) -> str:
         return str(_("Open the preparation."))
     if review.status == Status.FAKTAGRANSKNING:
         return str(_("Issue the final report when the fact check is done."))
-    return ""
+    return _plan_waiting(review, decides=True)
 
 
 def _inspector_waiting(review: Review) -> str:
@@ -377,4 +414,6 @@ def _inspector_waiting(review: Review) -> str:
         return str(_("Move the draft on to the fact check."))
     if review.status == Status.FORBEREDELSE:
         return str(_("Prepare the visit."))
-    return ""
+    if review.status == Status.FAKTAGRANSKNING:
+        return str(_("Answer the unit's comments on the draft."))
+    return _plan_waiting(review, decides=True)

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from granska.actionplans.models import ActionPlan
 from granska.reviews.forms import AssignForm, BookingChangeForm, ReviewFilterForm
 from granska.reviews.history import review_history
 from granska.reviews.lifecycle import REPORT_FINAL
@@ -49,6 +50,7 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_read_report": user.has_perm("reviews.view_report", review),
             "can_edit": can_change and review.status in EDITABLE,
             "report_is_final": review.status in REPORT_FINAL,
+            "plan": ActionPlan.objects.filter(review=review).first(),
             "manages": manages,
             "moves": review_moves(review, manages=manages) if can_change else [],
             "assign_form": AssignForm() if manages else None,
