@@ -4,7 +4,11 @@ from pathlib import Path
 import docx
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
 
+from granska.accounts.models import User
+from granska.actionplans.models import ActionPlan, PlanStatus
 from granska.reviews.models import Review
 from tests.reports.conftest import flat, pdf_pages
 
@@ -92,3 +96,33 @@ def test_an_unknown_review_is_refused(db: None, tmp_path: Path) -> None:
         call_command("report", "999999", "-o", str(tmp_path / "x.pdf"))
     with pytest.raises(CommandError):
         call_command("report")
+
+
+def test_the_word_file_and_the_page_hold_the_accepted_plan_and_the_adjusted_grades(
+    demo: list[Review], tmp_path: Path, client: Client
+) -> None:
+    plan = ActionPlan.objects.filter(status=PlanStatus.GODKAND).select_related("review").first()
+    assert plan is not None
+    review = plan.review
+    output = tmp_path / "report.docx"
+    call_command(
+        "report", str(review.pk), "--format", "docx", "-o", str(output), stdout=io.StringIO()
+    )
+    document = docx.Document(str(output))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "HANDLINGSPLAN" in headings
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Handlingsplan mottagen. Gradering justerad till C." in text
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    for item in plan.items.all():
+        assert item.action in cells
+        assert item.completion_text in cells
+    assert "Ansvarig för uppföljningen" in cells
+
+    client.force_login(User.objects.get(email="kansli@granska.example"))
+    html = client.get(reverse("reports:html", args=[review.pk])).content.decode()
+    assert "HANDLINGSPLAN" in html
+    assert "justerad till C" in html
+    assert '<td class="replaced"><del>D</del></td>' in html
+    for item in plan.items.all():
+        assert item.action in html
