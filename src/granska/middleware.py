@@ -1,9 +1,11 @@
-"""Granska speaks Swedish unless the person has chosen English with the language switch."""
+"""Request-wide rules: Granska speaks Swedish unless the person has chosen English; a form with a
+NUL character is refused before any view sees it."""
 
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -26,3 +28,28 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RefuseNulMiddleware:
+    """Refuses a form whose text holds a NUL character (400), naming the problem.
+
+    PostgreSQL cannot store NUL in text, and Django's forms refuse it field by field; Granska's
+    workspace reads some forms straight from the request, so the rule is kept here for all of
+    them. Nothing is saved; the browser keeps what was typed (draft.js)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            fields = [
+                name
+                for name, values in request.POST.lists()
+                if any("\x00" in value for value in values)
+            ]
+            if fields:
+                return render(request, "nul_refused.html", {"fields": fields}, status=400)
+        return self.get_response(request)

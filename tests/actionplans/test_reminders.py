@@ -3,11 +3,14 @@ kept; queued by `granska remind` and sent by the worker."""
 
 import datetime
 import io
+import logging
+import smtplib
 from typing import Any
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMessage
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -148,10 +151,12 @@ def test_the_plan_deadline_is_reminded_until_the_plan_is_submitted(
     assert remind(datetime.date(2027, 2, 24), capture) == []
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_what_remind_queued(
     accepted: ActionPlan, people: People, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    """With the database queue, as in production: `remind` queues, `db_worker` sends."""
+    """With the database queue, as in production: `remind` queues, `db_worker` sends. The
+    worker closes its database connection between tasks, so this test commits for real."""
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
@@ -176,3 +181,34 @@ def test_no_address_or_name_reaches_the_task_queue(
     assert stored
     assert "@" not in stored
     assert "Nils" not in stored
+
+
+def test_a_refused_recipient_gets_the_reminder_at_the_next_run_and_nobody_gets_it_twice(
+    accepted: ActionPlan,
+    people: People,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    real_send = EmailMessage.send
+
+    def refusing(message: EmailMessage, *args: Any, **kwargs: Any) -> int:
+        if "nils.ek@enheten.example" in message.to:
+            raise smtplib.SMTPRecipientsRefused({"nils.ek@enheten.example": (550, b"No")})
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", refusing)
+    with caplog.at_level(logging.INFO, logger="granska.actionplans.reminders"):
+        first = remind(datetime.date(2027, 3, 17), capture)
+    assert to(first) == [people.contact.email] * 3  # the contact got all three
+    assert not Reminder.objects.filter(sent_at__isnull=False).exists()
+    assert "SMTPRecipientsRefused" in caplog.text
+    assert "@" not in caplog.text  # the log names the reminder, never the address
+
+    monkeypatch.setattr(EmailMessage, "send", real_send)
+    again = remind(datetime.date(2027, 3, 18), capture)
+    assert to(again) == ["nils.ek@enheten.example"] * 3  # only the one who lacked it
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
+    assert set(Reminder.objects.values_list("recipients", flat=True)) == {2}
+    assert remind(datetime.date(2027, 3, 19), capture) == []

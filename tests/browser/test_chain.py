@@ -1,7 +1,7 @@
-"""The chain after the visit as people click through it: the unit comments on the draft, the
-kansli issues the final report with a D, the unit writes and submits the handlingsplan (one date
-as "Våren 2027"), an inspector returns one action, the unit fixes it, the inspector accepts, and
-the final report's PDF shows C with the note and the plan."""
+"""The chain after the visit as people click through it: the unit comments on the draft, an
+inspector answers, the kansli issues the final report with a D, the unit writes and submits the
+handlingsplan (one date as "Våren 2027"), an inspector returns one action, the unit fixes it,
+the inspector accepts, and the final report's PDF shows C with the note and the plan."""
 
 import re
 
@@ -41,6 +41,27 @@ def test_the_whole_chain_from_the_draft_to_the_accepted_plan(page: Page, browser
     expect(page.locator("ul.messages")).to_have_text("Din kommentar är skickad till inspektörerna.")
     expect(page.locator("#report-area-E")).to_contain_text(comment)
     screenshot(page, "fact-check-comment")
+    log_out(page)
+
+    # The kansli cannot issue the final report while the unit's comments wait for an answer.
+    log_in(page, KANSLI)
+    page.goto(detail)
+    expect(page.locator("#move-slutrapport-problems")).to_contain_text(
+        "kommentarer till utkastet är inte besvarade"
+    )
+    log_out(page)
+
+    # An inspector answers each comment and decides whether the report changes.
+    log_in(page, PER)
+    page.goto(f"/granskningar/{review.pk}/rapport/")
+    assert_accessible(page)
+    answers = page.get_by_label("Svar", exact=True)
+    expect(answers).to_have_count(2)  # the demo's earlier comment and the new one
+    while answers.count():
+        answers.first.fill("Tack, vi har rättat texten.")
+        page.get_by_role("button", name="Svara: ändrat i rapporten").first.click()
+        expect(page.locator("ul.messages")).to_have_text("Svaret är sparat.")
+    expect(page.locator("#report-area-E")).to_contain_text("Tack, vi har rättat texten.")
     log_out(page)
 
     # The kansli issues the final report: with its D, the review goes on to the handlingsplan.

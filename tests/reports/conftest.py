@@ -32,3 +32,21 @@ def flat(text: str) -> str:
     itself, so each one stands for a hyphen of the text."""
     text = re.sub(r"\s+", " ", text.replace("\ufffe", "-"))
     return re.sub(r"- ", "-", text).strip()
+
+
+def off_page_characters(pdf: bytes) -> list[tuple[int, str]]:
+    """(page number, character) for every character drawn outside its page's margins, so that a
+    test sees text that overflows, which the text layer alone keeps and so cannot show."""
+    document = pdfium.PdfDocument(pdf)
+    outside = []
+    try:
+        for number, page in enumerate(document, start=1):
+            width, height = page.get_size()
+            text = page.get_textpage()
+            for index in range(text.count_chars()):
+                left, bottom, right, top = text.get_charbox(index)
+                if left < 0 or bottom < 0 or right > width or top > height:
+                    outside.append((number, text.get_text_range(index, 1)))
+    finally:
+        document.close()
+    return outside

@@ -126,3 +126,15 @@ def test_the_word_file_and_the_page_hold_the_accepted_plan_and_the_adjusted_grad
     assert '<td class="replaced"><del>D</del></td>' in html
     for item in plan.items.all():
         assert item.action in html
+
+
+def test_a_missing_folder_is_named(demo: list[Review], tmp_path: Path) -> None:
+    target = tmp_path / "saknas" / "rapport.pdf"
+    with pytest.raises(CommandError, match="saknas"):
+        call_command("report", str(demo[0].pk), "-o", str(target), stdout=io.StringIO())
+
+
+def test_list_names_the_status_in_words(demo: list[Review]) -> None:
+    out = io.StringIO()
+    call_command("report", "--list", stdout=out)
+    assert "Faktagranskning" in out.getvalue()

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
-from granska.reports.models import FinalReport
-from granska.reports.services import report_issue_final
+from granska.reports.models import DraftComment, FinalReport
+from granska.reports.services import draft_comment_answer, report_issue_final
 from granska.reviews.models import Assignment, ObserverScope, Review, Status, StatusChange
 from granska.reviews.services import review_create, review_move
 from tests.factories import UnitFactory, UserFactory
@@ -35,8 +35,13 @@ def kansli(demo: list[Review]) -> User:
 
 @pytest.fixture
 def in_fact_check(demo: list[Review]) -> Review:
-    """The demo review in faktagranskning: every area graded, ready for its final report."""
-    return next(r for r in demo if r.status == Status.FAKTAGRANSKNING)
+    """The demo review in faktagranskning: every area graded; with the unit's comments answered,
+    ready for its final report."""
+    review = next(r for r in demo if r.status == Status.FAKTAGRANSKNING)
+    inspector = review.inspectors.first()
+    for comment in DraftComment.objects.filter(review=review, answered_at__isnull=True):
+        draft_comment_answer(comment=comment, by=inspector, answer="Sett.", decision="unchanged")
+    return review
 
 
 def test_moving_to_the_final_report_stores_its_pdf_and_sha256(

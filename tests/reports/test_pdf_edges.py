@@ -6,14 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from granska.actionplans.models import ActionPlan
+from granska.actionplans.services import ItemInput, plan_accept, plan_save
 from granska.catalog.models import Area, ProtocolVersion
 from granska.reports import ReportWarning
 from granska.reports.pdf import pdf_render
 from granska.reports.selectors import report_data
 from granska.reviews.models import Review, Status
 from granska.reviews.services import assessment_write, review_create
+from tests.chain import People
 from tests.factories import UnitFactory
-from tests.reports.conftest import flat, pdf_pages
+from tests.reports.conftest import flat, off_page_characters, pdf_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +52,7 @@ def test_ten_pages_of_narrative_in_one_area_flow_over_pages(protocol: ProtocolVe
     assert "60. Handledningen" in text  # the last paragraph is not cut off
     assert f"Sida 1 av {len(pages) - 1}" in text
     assert f"Sida {len(pages) - 1} av {len(pages) - 1}" in text
+    assert off_page_characters(pdf_render(report_data(review))) == []
 
 
 def test_a_review_with_every_field_empty_renders(protocol: ProtocolVersion) -> None:
@@ -99,3 +103,48 @@ def test_a_final_report_has_no_draft_mark(protocol: ProtocolVersion) -> None:
     review = _review(protocol, visit_date=datetime.date(2026, 5, 4), status=Status.SLUTRAPPORT)
     pages = pdf_pages(pdf_render(report_data(review)))
     assert not any("UTKAST" in page for page in pages)
+
+
+def test_a_planned_action_pages_long_stays_on_the_pages(plan_accepted_long: Review) -> None:
+    pdf = pdf_render(report_data(plan_accepted_long))
+    assert off_page_characters(pdf) == []
+    text = flat(" ".join(pdf_pages(pdf)))
+    assert "Slutet på den långa åtgärden." in text
+
+
+@pytest.fixture
+def plan_accepted_long(plan: ActionPlan, people: People) -> Review:
+    """An accepted plan whose first action runs to several pages."""
+    long_action = " ".join([PARAGRAPH] * 60) + " Slutet på den långa åtgärden."
+    items = {
+        pk: ItemInput(
+            action=long_action if n == 0 else "Kort åtgärd.",
+            completion="Q2 2027",
+            responsible="Studierektor",
+            followup="Q4 2027",
+            followup_responsible="Verksamhetschef",
+        )
+        for n, pk in enumerate(plan.items.values_list("pk", flat=True))
+    }
+    plan = plan_save(plan=plan, version=0, items=items, by=people.contact, submit=True)
+    plan_accept(plan=plan, by=people.inspector)
+    return plan.review
+
+
+def test_a_word_longer_than_a_line_breaks_instead_of_running_off_the_page(
+    protocol: ProtocolVersion,
+) -> None:
+    review = _review(protocol)
+    address = "https://intranat.example/" + "utbildningsprogram-" * 40 + "slut"
+    assessment_write(
+        review=review, area=Area.objects.get(protocol=protocol, code="E"), narrative=address
+    )
+    review.strengths = "Ö" * 400
+    review.save(update_fields=["strengths"])
+    pdf = pdf_render(report_data(review))
+    assert off_page_characters(pdf) == []
+    # Broken only where it must be: every character is there, in order (across a page break,
+    # whose footer and watermark are taken out).
+    joined = flat(" ".join(pdf_pages(pdf))).replace("\u200b", "").replace(" ", "")
+    joined = re.sub(r"VårdcentralenÅkeröSida\d+av\d+(UTKAST)?", "", joined)
+    assert address in joined

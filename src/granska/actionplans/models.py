@@ -226,8 +226,11 @@ class Reminder(models.Model):
     )
     for_date = models.DateField(_("for the date"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Set when every recipient has it; until then `granska remind` queues it again.
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     recipients = models.PositiveSmallIntegerField(_("number of recipients"), default=0)
+    # Who has it, as short one-way hashes of the addresses (reminders.recipient_mark).
+    delivered = models.JSONField(_("delivered to"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("reminder")

@@ -1,12 +1,16 @@
 """Reminder e-mails: decided by `granska remind` (daily), sent by a task the worker runs.
 
 A reminder is recorded (`Reminder`) before its task is queued, under a key naming its kind, its
-plan or action and its date: a second run of `granska remind` finds it and queues nothing. The
-task reads the recipients when it runs, so no address sits in the queue, and sends nothing for a
-date that was kept meanwhile (a plan submitted, an action reported or confirmed)."""
+plan or action and its date: a second run of `granska remind` finds it sent and queues nothing.
+The task reads the recipients when it runs, so no address sits in the queue, sends nothing for a
+date kept meanwhile (a plan submitted, an action reported or confirmed), and records who has the
+reminder (as a hash), so that one the mail server refused is sent at the next run to those who
+lack it and to nobody twice."""
 
 import datetime
+import hashlib
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -34,7 +38,8 @@ ACTION_KINDS = {ReminderKind.ACTION_DUE, ReminderKind.ACTION_OVERDUE}
 
 
 def reminders_queue(today: datetime.date) -> list[Reminder]:
-    """Records and queues every reminder due today that is not already recorded."""
+    """Records and queues every reminder due today; queues again one that an earlier try did not
+    get through to everyone (the task's lock and its record of who has it keep that safe)."""
     queued = []
     for due in reminders_due(today):
         reminder = _record(due)
@@ -54,10 +59,15 @@ def _record(due: ReminderDue) -> Reminder | None:
             "for_date": due.due.day,
         },
     )
-    if not created:
+    if not created and reminder.sent_at is not None:
         return None
     transaction.on_commit(lambda: reminder_send.enqueue(reminder.pk))
     return reminder
+
+
+def recipient_mark(address: str) -> str:
+    """Who has had a reminder, without keeping the address: a short one-way hash of it."""
+    return hashlib.sha256(address.strip().lower().encode()).hexdigest()[:16]
 
 
 def still_due(reminder: Reminder) -> bool:
@@ -115,19 +125,40 @@ def message(reminder: Reminder, to: str) -> EmailMessage:
 
 @task()
 def reminder_send(reminder_id: int) -> int:
-    """Sends one recorded reminder to each of its recipients; returns how many got it."""
-    reminder = (
-        Reminder.objects.select_related("plan__review__unit", "item__area", "item__criterion")
-        .filter(pk=reminder_id, sent_at__isnull=True)
-        .first()
-    )
-    if reminder is None or not still_due(reminder):
-        return 0
-    to = recipients(reminder)
-    for address in to:
-        message(reminder, address).send()
-    reminder.sent_at = timezone.now()
-    reminder.recipients = len(to)
-    reminder.save(update_fields=["sent_at", "recipients"])
-    logger.info("Reminder %s sent to %d recipients", reminder.key, len(to))
-    return len(to)
+    """Sends one recorded reminder to each recipient who does not have it yet; returns how many
+    have it. A recipient the mail server refuses is tried again at the next `granska remind`; the
+    log names the reminder and the kind of failure, never the address."""
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update()
+            .select_related("plan__review__unit", "item__area", "item__criterion")
+            .filter(pk=reminder_id, sent_at__isnull=True)
+            .first()
+        )
+        if reminder is None or not still_due(reminder):
+            return 0
+        delivered = set(reminder.delivered)
+        failed = 0
+        for address in recipients(reminder):
+            mark = recipient_mark(address)
+            if mark in delivered:
+                continue
+            try:
+                message(reminder, address).send()
+            except (smtplib.SMTPException, OSError) as error:
+                failed += 1
+                logger.warning(
+                    "Reminder %s: one recipient could not be reached (%s); tried again at the "
+                    "next run",
+                    reminder.key,
+                    type(error).__name__,
+                )
+                continue
+            delivered.add(mark)
+        reminder.delivered = sorted(delivered)
+        reminder.recipients = len(delivered)
+        if not failed:
+            reminder.sent_at = timezone.now()
+        reminder.save(update_fields=["delivered", "recipients", "sent_at"])
+    logger.info("Reminder %s sent to %d recipients", reminder.key, len(delivered))
+    return len(delivered)

@@ -137,6 +137,7 @@ class ItemInput:
 
 
 ITEM_FIELDS = tuple(ItemInput.__dataclass_fields__)
+EMAIL_MAX_CHARS = 254  # what the address fields hold
 ITEM_COLUMNS = [
     "action",
     "completion_text",
@@ -189,6 +190,8 @@ def _read_dates(
         if value:
             try:
                 validate_email(value)
+                if len(value) > EMAIL_MAX_CHARS:
+                    raise ValidationError("too long")
             except ValidationError:
                 error(field, _("“%(value)s” is not an e-mail address.") % {"value": value})
     for field, text_field, date_field in (
@@ -371,6 +374,11 @@ def followup_report(
         raise ValidationError({"text": _("Actions are followed up once the plan is accepted.")})
     if item.followup == FollowUp.CONFIRMED:
         raise ValidationError({"text": _("This action is already confirmed as followed up.")})
+    if item.followup == FollowUp.REPORTED:
+        # Also what a form sent twice meets: one report at a time awaits the answer.
+        raise ValidationError(
+            {"text": _("The report of this action awaits the answer; it cannot be added to.")}
+        )
     if not text.strip():
         raise ValidationError({"text": _("Describe what was done.")})
     if attachment is not None and attachment.size and attachment.size > MAX_ATTACHMENT_BYTES:

@@ -3,6 +3,7 @@ inspectors accept or return it and confirm the follow-up; the kansli follows eve
 unit's calendar feed."""
 
 import csv
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,6 +32,8 @@ from granska.actionplans.services import (
 )
 from granska.reviews.models import Review, Unit
 from granska.reviews.views.common import request_user, visible_review
+
+logger = logging.getLogger(__name__)
 
 
 def _plan(request: HttpRequest, pk: int) -> tuple[Review, ActionPlan]:
@@ -96,6 +99,8 @@ def _render(
         "errors": errors,
         "conflict": conflict,
         "may_write": may_write and plan.writable,
+        # A plan never submitted is the unit's own draft: others see that it is under way.
+        "show_items": may_write or plan.submitted_at is not None,
         "may_decide": may_decide and plan.status == PlanStatus.INLAMNAD,
         "may_report": may_write and plan.status == PlanStatus.GODKAND,
         "may_confirm": may_decide and plan.status == PlanStatus.GODKAND,
@@ -232,7 +237,12 @@ def attachment_view(request: HttpRequest, pk: int, report_pk: int) -> FileRespon
     if not report.attachment:
         raise Http404
     name = (report.attachment.name or "").rsplit("/", 1)[-1]
-    return FileResponse(report.attachment.open("rb"), as_attachment=True, filename=name)
+    try:
+        stored = report.attachment.open("rb")
+    except FileNotFoundError:
+        logger.error("The attachment of follow-up report %s is missing", report.pk)
+        raise Http404 from None
+    return FileResponse(stored, as_attachment=True, filename=name)
 
 
 @require_POST

@@ -9,10 +9,11 @@ import re
 from typing import TypedDict
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from granska.actionplans.models import ADJUSTMENT_NOTE, ActionItem, PlanStatus
 from granska.catalog.models import Level
+from granska.reports.models import FinalReport
 from granska.reviews.lifecycle import REPORT_FINAL
 from granska.reviews.models import Review
 from granska.reviews.selectors import AreaView, review_overview
@@ -116,14 +117,10 @@ def report_is_draft(review: Review) -> bool:
 def reports_published() -> "QuerySet[Review]":
     """The reviews whose final report is issued and published, newest visit first: the public
     list. A report withheld by the kansli, or not yet issued, is not among them."""
+    issued = FinalReport.objects.filter(review=OuterRef("pk"), replaced_at__isnull=True)
     return (
-        Review.objects.filter(
-            status__in=REPORT_FINAL,
-            publish_report=True,
-            final_reports__replaced_at__isnull=True,
-        )
+        Review.objects.filter(Exists(issued), status__in=REPORT_FINAL, publish_report=True)
         .select_related("unit", "unit__region", "specialty")
-        .distinct()
         .order_by("-visit_date", "-pk")
     )
 

@@ -97,7 +97,11 @@ def draft_comment_answer(
     *, comment: DraftComment, by: User, answer: str, decision: str
 ) -> DraftComment:
     """The inspectors answer a comment and say whether the report was changed for it."""
-    comment = DraftComment.objects.select_for_update().get(pk=comment.pk)
+    comment = DraftComment.objects.select_for_update().select_related("review").get(pk=comment.pk)
+    if not report_is_draft(comment.review):
+        raise ValidationError(
+            {"answer": _("The final report is issued; its comments can no longer be answered.")}
+        )
     if comment.answered_at is not None:
         raise ValidationError({"answer": _("The comment is already answered.")})
     if decision not in CommentDecision.values:

@@ -4,6 +4,8 @@ A draft's PDF is typeset on each request; a final report's is the stored file of
 version, and earlier versions stay downloadable by their number.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +32,8 @@ from granska.reports.services import (
 from granska.reviews.models import Review
 from granska.reviews.views.common import request_user, visible_review
 
+logger = logging.getLogger(__name__)
+
 
 def _readable_report(request: HttpRequest, pk: int) -> Review:
     """The review whose report the person may read: 404 if they may not see the review, 403 if
@@ -41,9 +45,14 @@ def _readable_report(request: HttpRequest, pk: int) -> Review:
 
 
 def _stored_pdf(review: Review, report: FinalReport) -> HttpResponse:
-    """A stored version's PDF, exactly the bytes issued (a report is some hundred kB)."""
-    with report.pdf.open("rb") as stored:
-        response = HttpResponse(stored.read(), content_type="application/pdf")
+    """A stored version's PDF, exactly the bytes issued (a report is some hundred kB). A file
+    missing from the storage is logged for those who run Granska and answered as not found."""
+    try:
+        with report.pdf.open("rb") as stored:
+            response = HttpResponse(stored.read(), content_type="application/pdf")
+    except FileNotFoundError:
+        logger.error("The stored PDF of review %s version %s is missing", review.pk, report.version)
+        raise Http404 from None
     name = report_filename(review, "pdf").removesuffix(".pdf") + f"-v{report.version}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response

@@ -7,6 +7,7 @@ in Swedish (through gettext) why a move is refused, an empty list when it is all
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from granska.reviews.models import Status
 
@@ -49,6 +50,8 @@ class ReviewFacts:
     # "E (HSLF-FS 2021:8)" for every area and regulation in scope without a grade.
     ungraded: tuple[str, ...]
     has_d: bool
+    # The unit's comments on the draft that the inspectors have not yet answered.
+    unanswered_comments: int = 0
 
 
 def next_steps(status: str) -> list[str]:
@@ -82,6 +85,15 @@ def move_problems(facts: ReviewFacts, target: str) -> list[str]:
         problems.append(
             _("Every area needs a grade for every regulation in scope; missing: %(missing)s.")
             % {"missing": ", ".join(facts.ungraded)}
+        )
+    if target == Status.SLUTRAPPORT and facts.unanswered_comments:
+        problems.append(
+            ngettext(
+                "The unit's comment on the draft is not answered yet.",
+                "The unit's %(count)d comments on the draft are not answered yet.",
+                facts.unanswered_comments,
+            )
+            % {"count": facts.unanswered_comments}
         )
     if target == Status.HANDLINGSPLAN and not facts.has_d:
         problems.append(_("An action plan is required only when an area has grade D."))

@@ -11,6 +11,7 @@ from granska.actionplans.models import ActionPlan, FollowUp, FollowUpReport, Pla
 from granska.catalog.models import Area, Criterion, Level, Regulation
 from granska.catalog.selectors import protocol_areas
 from granska.grading import Suggestion
+from granska.reports.models import DraftComment
 from granska.reviews.forms import AreaInput
 from granska.reviews.lifecycle import INSPECTOR_MOVES, ReviewFacts, move_problems, next_steps
 from granska.reviews.models import (
@@ -197,6 +198,9 @@ def review_facts(review: Review) -> ReviewFacts:
         has_visit_date=review.visit_date is not None,
         ungraded=ungraded,
         has_d=AreaGrade.objects.filter(assessment__review=review, grade="D").exists(),
+        unanswered_comments=DraftComment.objects.filter(
+            review=review, answered_at__isnull=True
+        ).count(),
     )
 
 

@@ -39,17 +39,25 @@ class Command(BaseCommand):
             raise CommandError(_("There is no review %(id)s.") % {"id": options["review_id"]})
         data = report_data(review)
         output: Path = options["output"]
-        if options["format"] == "pdf":
-            output.write_bytes(pdf_render(data))
-        elif options["format"] == "docx":
-            output.write_bytes(docx_render(data))
-        else:
-            output.write_text(html_render(data), encoding="utf-8")
+        if not output.parent.is_dir():
+            raise CommandError(_("There is no folder %(folder)s.") % {"folder": output.parent})
+        try:
+            if options["format"] == "pdf":
+                output.write_bytes(pdf_render(data))
+            elif options["format"] == "docx":
+                output.write_bytes(docx_render(data))
+            else:
+                output.write_text(html_render(data), encoding="utf-8")
+        except OSError as error:
+            raise CommandError(
+                _("Cannot write %(file)s: %(error)s") % {"file": output, "error": error.strerror}
+            ) from error
         self.stdout.write(_("Wrote %(file)s.") % {"file": output})
 
     def _list(self) -> None:
         for review in Review.objects.select_related("unit").order_by("pk"):
             date = review.visit_date.isoformat() if review.visit_date else "–"
             self.stdout.write(
-                f"{review.pk:>5}  {review.unit.name:<40}  {date:<10}  {review.status}"
+                f"{review.pk:>5}  {review.unit.name:<40}  {date:<10}  {review.status:<16}"
+                f"  {review.get_status_display()}"
             )
