@@ -227,3 +227,22 @@ def test_a_unit_due_again_shows_five_years_after_its_final_report(
         page = text(client.get(reverse("actionplans:overview")))
     assert "Enheter som ska granskas igen" in page
     assert accepted.review.unit.name in page.split("Enheter som ska granskas igen")[1]
+
+
+def test_another_unit_can_neither_open_the_plan_nor_learn_its_feed(
+    client: Client, accepted: ActionPlan, people: People
+) -> None:
+    token = accepted.review.unit.calendar_token
+    client.force_login(people.other_contact)
+    page = client.get(reverse("actionplans:plan", args=[accepted.review_id]))
+    assert page.status_code == 404
+    assert token not in page.content.decode()
+    assert token not in client.get(reverse("reviews:home")).content.decode()
+    guessed = reverse("actionplans:calendar", args=["x" * len(token)])
+    assert client.get(guessed).status_code == 404
+    # Those who may read the plan without writing it are not given the feed either.
+    client.force_login(people.inspector)
+    assert (
+        token
+        not in client.get(reverse("actionplans:plan", args=[accepted.review_id])).content.decode()
+    )

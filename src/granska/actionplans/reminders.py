@@ -130,7 +130,7 @@ def reminder_send(reminder_id: int) -> int:
     log names the reminder and the kind of failure, never the address."""
     with transaction.atomic():
         reminder = (
-            Reminder.objects.select_for_update()
+            Reminder.objects.select_for_update(of=("self",))
             .select_related("plan__review__unit", "item__area", "item__criterion")
             .filter(pk=reminder_id, sent_at__isnull=True)
             .first()
