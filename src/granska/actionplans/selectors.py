@@ -179,14 +179,6 @@ def reviews_due_again(today: datetime.date) -> list[tuple[Review, datetime.date]
     return sorted(due, key=lambda pair: pair[1])
 
 
-@dataclass(frozen=True)
-class CalendarEntry:
-    uid: str
-    day: datetime.date
-    summary: str
-    description: str
-
-
 def unit_calendar_dues(unit: Unit) -> list[Due]:
     """The unit's own dates, kept or not: its plans' deadlines, every action's dates."""
     dues: list[Due] = []
