@@ -129,3 +129,15 @@ def test_demo_shows_every_step_after_the_visit() -> None:
     assert any(due.kind == "action" for due in overview.overdue)  # in follow-up, overdue
     assert overview.reports_waiting
     assert [review for review, _day in overview.new_review_due] == [closed]
+
+
+@pytest.mark.django_db
+def test_home_says_what_the_plans_ask_of_each_person(client: Client) -> None:
+    demo()
+    client.force_login(User.objects.get(email="lina.moberg@granska.example"))
+    page = client.get(reverse("reviews:home")).content.decode()
+    assert page.count("Redovisa uppföljningen av 1 åtgärd.") == 2  # Storvik and Västerby
+    assert "Lämna in handlingsplanen senast" in page  # Lindvik's returned plan
+    client.force_login(User.objects.get(role=Role.KANSLI))
+    page = client.get(reverse("reviews:home")).content.decode()
+    assert "1 uppföljning att bekräfta." in page  # Västerby's report

@@ -6,6 +6,7 @@ what is due soon or overdue stays so."""
 import datetime
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import timezone
 
 from granska.accounts.models import Role, User
@@ -61,7 +62,7 @@ def _backdate(review: Review, days_ago: int) -> None:
     FinalReport.objects.filter(review=review).update(issued_at=issued)
     StatusChange.objects.filter(review=review).update(at=issued)
     ActionPlan.objects.filter(review=review).update(
-        due_date=months_after(timezone.localdate(issued), 3)
+        due_date=months_after(timezone.localdate(issued), settings.GRANSKA_PLAN_MONTHS)
     )
 
 

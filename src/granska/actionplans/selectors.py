@@ -5,7 +5,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Min, OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
 
 from granska.actionplans.models import (
     PLAN_WRITABLE,
@@ -16,7 +17,7 @@ from granska.actionplans.models import (
     PlanStatus,
     ReminderKind,
 )
-from granska.actionplans.services import final_report_date, months_after
+from granska.actionplans.services import next_review_due
 from granska.reviews.lifecycle import REPORT_FINAL
 from granska.reviews.models import Review, Status, Unit
 
@@ -31,10 +32,6 @@ def plan_items(plan: ActionPlan) -> list[ActionItem]:
             )
         )
     )
-
-
-def plans_open() -> QuerySet[ActionPlan]:
-    return ActionPlan.objects.select_related("review__unit", "review__specialty")
 
 
 @dataclass(frozen=True)
@@ -137,7 +134,10 @@ def followup_overview(today: datetime.date) -> FollowUpOverview:
         PlanStatus.ATERFORVISAD: overview.returned,
         PlanStatus.GODKAND: overview.accepted,
     }
-    for plan in plans_open().exclude(review__status=Status.AVSLUTAD).order_by("due_date", "pk"):
+    plans = ActionPlan.objects.exclude(review__status=Status.AVSLUTAD).select_related(
+        "review__unit", "review__specialty"
+    )
+    for plan in plans.order_by("due_date", "pk"):
         by_status[PlanStatus(plan.status)].append(plan)
     window = datetime.timedelta(days=settings.GRANSKA_REMINDER_DAYS_BEFORE)
     for due in dues_open():
@@ -154,28 +154,29 @@ def followup_overview(today: datetime.date) -> FollowUpOverview:
     return overview
 
 
-def reviews_due_again(today: datetime.date) -> list[tuple[Review, datetime.date]]:
-    """Each unit's latest reviewed with a final report whose new review falls due within a year
-    (or already has), unless the unit has a later review booked."""
-    horizon = today + datetime.timedelta(days=NEW_REVIEW_HORIZON_DAYS)
-    latest: dict[int, Review] = {}
-    reviews = (
-        Review.objects.select_related("unit", "specialty")
-        .prefetch_related("final_reports")
-        .order_by("unit_id", "created_at", "pk")
+def _with_first_issue(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """Reviews with a final report, each with `first_issued`: when its version 1 was issued."""
+    return reviews.filter(status__in=REPORT_FINAL).annotate(
+        first_issued=Min("final_reports__issued_at")
     )
-    for review in reviews:
-        latest[review.unit_id] = review  # the last one booked, whatever its state
-    due = []
-    for review in latest.values():
-        if review.status not in REPORT_FINAL:
-            continue  # a review is under way (or the only one is)
-        issued = final_report_date(review)
-        if issued is None:
-            continue
-        next_due = months_after(issued, 12 * settings.GRANSKA_REVIEW_INTERVAL_YEARS)
-        if next_due <= horizon:
-            due.append((review, next_due))
+
+
+def _next_due(review: Review) -> datetime.date | None:
+    issued = getattr(review, "first_issued", None)
+    return next_review_due(timezone.localdate(issued)) if issued else None
+
+
+def reviews_due_again(today: datetime.date) -> list[tuple[Review, datetime.date]]:
+    """Each unit's latest review, when it has a final report and the new review falls due
+    within a year (or already has); a unit whose latest review is under way is not due."""
+    horizon = today + datetime.timedelta(days=NEW_REVIEW_HORIZON_DAYS)
+    latest = Review.objects.filter(unit=OuterRef("unit")).order_by("-created_at", "-pk")
+    reviews = _with_first_issue(
+        Review.objects.filter(pk=Subquery(latest.values("pk")[:1])).select_related(
+            "unit", "specialty"
+        )
+    )
+    due = [(review, day) for review in reviews if (day := _next_due(review)) and day <= horizon]
     return sorted(due, key=lambda pair: pair[1])
 
 
@@ -195,11 +196,5 @@ def unit_calendar_dues(unit: Unit) -> list[Due]:
 
 def unit_next_reviews(unit: Unit) -> list[tuple[Review, datetime.date]]:
     """When the unit is due for a new review after each review with a final report."""
-    result = []
-    for review in Review.objects.filter(unit=unit, status__in=REPORT_FINAL):
-        issued = final_report_date(review)
-        if issued is not None:
-            result.append(
-                (review, months_after(issued, 12 * settings.GRANSKA_REVIEW_INTERVAL_YEARS))
-            )
-    return result
+    reviews = _with_first_issue(Review.objects.filter(unit=unit))
+    return [(review, day) for review in reviews if (day := _next_due(review))]

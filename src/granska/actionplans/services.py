@@ -59,12 +59,15 @@ def final_report_date(review: Review) -> datetime.date | None:
     return timezone.localdate(first.issued_at) if first else None
 
 
-def review_next_due(review: Review) -> datetime.date | None:
-    """The day the unit is due for a new review: five years after its final report."""
-    issued = final_report_date(review)
-    if issued is None:
-        return None
+def next_review_due(issued: datetime.date) -> datetime.date:
+    """The day a unit is due for a new review: five years after the final report of `issued`."""
     return months_after(issued, 12 * settings.GRANSKA_REVIEW_INTERVAL_YEARS)
+
+
+def review_next_due(review: Review) -> datetime.date | None:
+    """The day the unit is due for a new review after `review`, once its report is final."""
+    issued = final_report_date(review)
+    return next_review_due(issued) if issued else None
 
 
 def adjusted_grade(scale: list[str]) -> str:

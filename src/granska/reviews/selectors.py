@@ -1,13 +1,15 @@
 """Reads of reviews: who may see which, and a review laid out area by area."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from granska.accounts.models import Role, User
-from granska.actionplans.models import ActionPlan, FollowUp, FollowUpReport, PlanStatus
+from granska.actionplans.models import ActionItem, ActionPlan, FollowUp, FollowUpReport, PlanStatus
 from granska.catalog.models import Area, Criterion, Level, Regulation
 from granska.catalog.selectors import protocol_areas
 from granska.grading import Suggestion
@@ -346,8 +348,18 @@ def my_reviews(user: User) -> list[MyReview]:
     reviews = (
         reviews_visible_to(user)
         .exclude(status=Status.AVSLUTAD)
-        .select_related("unit", "specialty")
+        .select_related("unit", "specialty", "action_plan")
         .prefetch_related("inspectors")
+        .annotate(
+            reports_to_confirm=_count(
+                FollowUpReport.objects.filter(item__plan__review=OuterRef("pk"), decision="")
+            ),
+            actions_to_report=_count(
+                ActionItem.objects.filter(
+                    plan__review=OuterRef("pk"), followup__in=(FollowUp.OPEN, FollowUp.MORE)
+                )
+            ),
+        )
         .order_by("visit_date", "pk")
     )
     manages = user.is_superuser or user.role == Role.KANSLI
@@ -364,15 +376,22 @@ def my_reviews(user: User) -> list[MyReview]:
     return items
 
 
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    """The number of `rows` (filtered on the outer review) as an annotation: one query in all."""
+    counted = rows.order_by().values(group=Value(1)).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
+
+
 def _plan_waiting(review: Review, *, decides: bool) -> str:
-    """What the handlingsplan asks of the unit, or of those who decide on it."""
-    plan = ActionPlan.objects.filter(review=review).first()
+    """What the handlingsplan asks of the unit, or of those who decide on it (`my_reviews` reads
+    the plan and its counts with the reviews)."""
+    plan: ActionPlan | None = getattr(review, "action_plan", None)
     if plan is None:
         return ""
     if decides:
         if plan.status == PlanStatus.INLAMNAD:
             return str(_("Accept or return the submitted action plan."))
-        waiting = FollowUpReport.objects.filter(item__plan=plan, decision="").count()
+        waiting: int = getattr(review, "reports_to_confirm", 0)
         if waiting:
             return ngettext(
                 "%(count)d follow-up report to confirm.",
@@ -383,7 +402,7 @@ def _plan_waiting(review: Review, *, decides: bool) -> str:
     if plan.writable:
         return _("Submit the action plan by %(date)s.") % {"date": plan.due_date.isoformat()}
     if plan.status == PlanStatus.GODKAND:
-        open_items = plan.items.filter(followup__in=(FollowUp.OPEN, FollowUp.MORE)).count()
+        open_items: int = getattr(review, "actions_to_report", 0)
         if open_items:
             return ngettext(
                 "Report the follow-up of %(count)d action.",
