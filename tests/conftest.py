@@ -1,4 +1,6 @@
 import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -8,9 +10,20 @@ from django.conf import settings
 from granska.catalog.loader import read_catalog
 from granska.catalog.models import ProtocolVersion
 from granska.catalog.services import protocol_load
+from tests.signals import WORKER_SIGNALS
 
 # The fixtures of the chain after the visit (a graded review, its people, its plan).
 pytest_plugins = ["tests.chain"]
+
+
+@pytest.fixture(autouse=True)
+def signal_handlers_kept() -> Iterator[None]:
+    """A test that installs a signal handler (an in-process `db_worker` does) puts the old one
+    back: left installed, a SIGTERM would surface as SystemExit inside an unrelated test."""
+    before = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
+    yield
+    after = {number: signal.getsignal(number) for number in WORKER_SIGNALS}
+    assert after == before, "a signal handler was left installed"
 
 
 @pytest.fixture(autouse=True)

@@ -32,8 +32,24 @@ def test_production_passes_check_deploy() -> None:
         GRANSKA_ENV="production",
         GRANSKA_SECRET_KEY=GOOD_KEY,
         GRANSKA_ALLOWED_HOSTS="granska.example",
+        # A database that does not exist: the checks that read one find no demo in it.
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/granska_check_deploy_absent",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_check_deploy_warns_of_sqlite_in_production(tmp_path: Path) -> None:
+    result = granska(
+        "check",
+        "--deploy",
+        GRANSKA_VAR_DIR=str(tmp_path),
+        GRANSKA_ENV="production",
+        GRANSKA_SECRET_KEY=GOOD_KEY,
+        GRANSKA_ALLOWED_HOSTS="granska.example",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert "granska.W001" in result.stderr
+    assert "PostgreSQL" in result.stderr
 
 
 @pytest.mark.parametrize(

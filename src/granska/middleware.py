@@ -1,5 +1,6 @@
 """Request-wide rules: Granska speaks Swedish unless the person has chosen English; a form with a
-NUL character is refused before any view sees it."""
+NUL character is refused before any view sees it; the browser features Granska never uses are
+switched off."""
 
 from collections.abc import Callable
 
@@ -53,3 +54,18 @@ class RefuseNulMiddleware:
             if fields:
                 return render(request, "nul_refused.html", {"fields": fields}, status=400)
         return self.get_response(request)
+
+
+class PermissionsPolicyMiddleware:
+    """Switches off, for every answer, the browser features Granska never uses (camera,
+    microphone, geolocation, payment and the like), so that an injected script could not use
+    them either."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = settings.GRANSKA_PERMISSIONS_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.policy)
+        return response

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from granska.env import env, env_bool, env_list
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "granska.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "granska.middleware.ChosenLanguageMiddleware",
@@ -108,6 +111,22 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite, the embedded default, takes one writer at a time. A transaction that starts by
+    # reading and then writes cannot wait for the lock (it would deadlock another such writer),
+    # so SQLite answers at once "database is locked". Taking the write lock when the transaction
+    # begins lets the second of two simultaneous saves wait its turn (up to `timeout` seconds)
+    # and then meet the version check, as on PostgreSQL. Production runs on PostgreSQL.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # The tests run on a file too, not in memory, so that they meet SQLite's locking as it is.
+    _sqlite_file = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(_sqlite_file.with_name(f"{_sqlite_file.stem}-test{_sqlite_file.suffix}"))
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -239,6 +258,28 @@ GRANSKA_SITE_URL = env("GRANSKA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The catalog file loaded by `granska catalog load` when no file is named, and by the demo.
 GRANSKA_DEFAULT_CATALOG = BASE_DIR / "src" / "granska" / "catalog" / "data" / "spur-st-2025.yaml"
+
+# Content-Security-Policy, in every mode so that the tests meet it: scripts, styles, fonts and
+# images from Granska itself only, no inline script or style, no frames, forms posted only back to
+# Granska. (allauth draws the TOTP QR code as a data: image.)
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+# The browser features Granska never uses, switched off for its pages (Permissions-Policy).
+GRANSKA_PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "publickey-credentials-get=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -88,7 +88,7 @@ def test_logging_out_takes_a_post(client: Client, kansli: User) -> None:
 def test_every_page_offers_logout_as_a_form(client: Client, kansli: User) -> None:
     client.force_login(kansli)
     page = client.get(reverse("mfa_index")).content.decode()
-    assert f'<form method="post" action="{reverse("account_logout")}">' in page
+    assert f'<form method="post" action="{reverse("account_logout")}" data-draft-forget>' in page
 
 
 def test_there_is_no_sign_up(client: Client) -> None:

@@ -24,6 +24,7 @@ from granska.actionplans.services import (
     plan_save,
 )
 from tests.chain import People
+from tests.signals import signal_handlers_restored
 
 pytestmark = pytest.mark.django_db
 
@@ -162,9 +163,10 @@ def test_the_worker_sends_what_remind_queued(
     }
     assert remind(datetime.date(2027, 3, 17), django_capture_on_commit_callbacks) == []
     assert Reminder.objects.filter(sent_at__isnull=True).count() == 3
-    call_command(
-        "db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO()
-    )
+    with signal_handlers_restored():
+        call_command(
+            "db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO(), stderr=io.StringIO()
+        )
     assert len(mail.outbox) == 6
     assert not Reminder.objects.filter(sent_at__isnull=True).exists()
     assert Reminder.objects.first().recipients == 2  # type: ignore[union-attr]

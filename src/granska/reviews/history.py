@@ -5,9 +5,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from granska.actionplans.models import ActionItem, ActionPlan, FollowUp, PlanStatus
+from granska.actionplans.models import (
+    PLAN_WRITABLE,
+    ActionItem,
+    ActionPlan,
+    FollowUp,
+    PlanStatus,
+)
 from granska.reviews.models import (
     AreaAssessment,
     AreaGrade,
@@ -70,9 +77,22 @@ def _choice(field: str, value: Any) -> str:
     return str(labels.get(value, value or ""))
 
 
-def review_history(review: Review) -> list[HistoryEntry]:
+def _plan_item_records(review: Review, *, plan_drafts: bool) -> "QuerySet[Any]":
+    """The recorded states of the plan's items that the reader may see. While the unit writes the
+    plan (never submitted, or returned to it), its unsent draft is its own: the others see the
+    items as the unit last handed them in."""
+    records: QuerySet[Any] = ActionItem.history.filter(plan__review_id=review.pk)
+    plan = ActionPlan.objects.filter(review=review).first()
+    if plan_drafts or plan is None or plan.status not in PLAN_WRITABLE:
+        return records
+    handed_over = [moment for moment in (plan.submitted_at, plan.decided_at) if moment]
+    return records.filter(history_date__lte=max(handed_over)) if handed_over else records.none()
+
+
+def review_history(review: Review, *, plan_drafts: bool = False) -> list[HistoryEntry]:
     """Every recorded change to the review's findings, grades, narratives, summary, inspectors
-    and status, newest first."""
+    and status, newest first. The unit's plan as it writes it, before it is submitted (or
+    submitted again), only with `plan_drafts` (for those who may write the plan)."""
     entries: list[HistoryEntry] = []
     entries += _changes(
         Finding.history.filter(review_id=review.pk)
@@ -134,7 +154,7 @@ def review_history(review: Review) -> list[HistoryEntry]:
         ),
     )
     entries += _changes(
-        ActionItem.history.filter(plan__review_id=review.pk)
+        _plan_item_records(review, plan_drafts=plan_drafts)
         .select_related("history_user", "area", "criterion")
         .order_by("history_date", "history_id"),
         {

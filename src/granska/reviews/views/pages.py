@@ -35,7 +35,6 @@ def review_list_view(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     review = visible_review(request, pk)
-    overview = review_overview(review)
     user = request_user(request)
     can_change = user.has_perm("reviews.change_review", review)
     manages = user.has_perm("reviews.manage")
@@ -44,7 +43,9 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews/review_detail.html",
         {
             "review": review,
-            "overview": overview,
+            # The inspectors' work (findings, notes, suggestions, grades, narratives) is theirs and
+            # the kansli's; the unit and observers read it in the report, when they may read that.
+            "overview": review_overview(review) if can_change else None,
             "inspectors": list(review.inspectors.all()),
             "can_change": can_change,
             "can_read_report": user.has_perm("reviews.view_report", review),
@@ -77,8 +78,8 @@ def home_view(request: HttpRequest) -> HttpResponse:
 def history_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Who changed which finding, grade, narrative, summary or status, when, from what to what."""
     review = visible_review(request, pk)
-    if not request_user(request).has_perm("reviews.change_review", review):
+    user = request_user(request)
+    if not user.has_perm("reviews.change_review", review):
         raise PermissionDenied
-    return render(
-        request, "reviews/history.html", {"review": review, "entries": review_history(review)}
-    )
+    entries = review_history(review, plan_drafts=user.has_perm("actionplans.write_plan", review))
+    return render(request, "reviews/history.html", {"review": review, "entries": entries})

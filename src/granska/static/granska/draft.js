@@ -7,13 +7,37 @@
 // someone else saved the page. That one is put back in the form together with its old version,
 // so that saving it does not overwrite the other save: the server sees the old version and shows
 // both versions to merge.
+//
+// Drafts belong to the person who typed them: each is stored under the signed-in person's mark
+// (the body's data-draft-owner), so that it is never restored into someone else's form. Logging
+// out removes every draft kept in this browser, and a page of another person removes those of
+// whoever used the browser before (a shared computer must not hand one person's text to the next).
 (function () {
   "use strict";
   var SENT = ":sent";
+  var ROOT = "granska:";
+  var owner = document.body.dataset.draftOwner;
+  if (!owner) { return; }
+  var own = ROOT + "u" + owner + ":";
+
+  function forget(keep) {
+    for (var i = localStorage.length - 1; i >= 0; i--) {
+      var stored = localStorage.key(i);
+      if (stored && stored.indexOf(ROOT) === 0 && !(keep && stored.indexOf(own) === 0)) {
+        localStorage.removeItem(stored);
+      }
+    }
+  }
+
+  forget(true);
+  document.querySelectorAll("form[data-draft-forget]").forEach(function (form) {
+    form.addEventListener("submit", function () { forget(false); });
+  });
 
   document.querySelectorAll("form[data-draft-key]").forEach(function (form) {
-    var key = form.dataset.draftKey;
-    var prefix = key.split(":").slice(0, 3).join(":") + ":";
+    // "granska:12:E:3" (review, form, version) is kept as "granska:u7:12:E:3".
+    var key = own + form.dataset.draftKey.slice(ROOT.length);
+    var prefix = key.split(":").slice(0, 4).join(":") + ":";
     var notice = form.querySelector(".draft-notice");
     var superseded = form.querySelector(".draft-superseded");
     var dirty = false;
