@@ -215,6 +215,10 @@ STORAGES = {
     },
 }
 
+# The admin shows the history of reviews, findings and assessments, and never restores an
+# earlier version: their rules live in the services (granska.reviews.admin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 # Uploaded and generated files: the issued final reports. Never served as static files: each is
 # read through a view that checks who may have it (reports.views).
 MEDIA_ROOT = VAR_DIR / "media"
