@@ -29,3 +29,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    message = f"{name} must be a whole number of at least {minimum}."
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(message) from None
+    if value < minimum:
+        raise ImproperlyConfigured(message)
+    return value

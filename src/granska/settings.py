@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from granska.env import env, env_bool, env_list
+from granska.env import env, env_bool, env_int, env_list
 
 # Lets the admin and other generic classes be subscripted at run time, as the type hints do.
 django_stubs_ext.monkeypatch()
@@ -150,7 +150,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Accounts (django-allauth): the kansli creates every account, so there is no sign-up; people
 # log in with e-mail address and password, reset a forgotten password by e-mail and add an
 # authenticator app (TOTP) with recovery codes. In production the kansli and inspectors must
-# have TOTP (granska.accounts.middleware.RequireTOTPMiddleware).
+# have TOTP and give a code in every session (granska.accounts.middleware.RequireTOTPMiddleware);
+# the admin's login is allauth's (granska.accounts.admin.admin_login).
 ACCOUNT_ADAPTER = "granska.accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -165,13 +166,26 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Granska: "
-# Against guessing: five failed logins for one address in 15 minutes, or 20 a minute from
-# one IP address, and the login is refused until the period has passed.
+# Against guessing: 20 failed logins a minute from one client address, and its logins are
+# refused until the minute has passed. Per e-mail address there is no lock, which would let
+# anyone who knows the address keep its owner out: after a few failures the next attempt waits,
+# a little longer each time (granska.accounts.throttle, called by the adapter and the code forms).
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "20/m/ip,5/15m/key",
+    "login_failed": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
+# A password reset for an address without an account sends nothing (sign-up is closed), and the
+# page answers as for a known address.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# The client's address, for the limits above: behind this many reverse proxies of our own, the
+# one each proxy appended to X-Forwarded-For (0: no proxy, the connection's address). With too
+# low a number every client behind the proxy shares one limit; too high, clients choose theirs.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("GRANSKA_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "granska.accounts.forms.AuthenticateForm",
+    "reauthenticate": "granska.accounts.forms.ReauthenticateForm",
+}
 MFA_TOTP_ISSUER = "Granska"
 # Addresses are entered by the kansli, not by sign-up, so the takeover allauth guards against
 # (sign up with someone else's address, then lock them out with MFA) cannot happen.
@@ -233,6 +247,10 @@ STORAGES = {
         )
     },
 }
+
+# The admin shows the history of reviews, findings and assessments, and never restores an
+# earlier version: their rules live in the services (granska.reviews.admin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Uploaded and generated files: the issued final reports. Never served as static files: each is
 # read through a view that checks who may have it (reports.views).

@@ -86,10 +86,18 @@ def test_development_does_not_require_totp(client: Client, role: Role) -> None:
     assert client.get(reverse("reviews:list")).status_code == 200
 
 
-def test_with_totp_active_the_kansli_gets_in(client: Client, production: None) -> None:
+def test_with_totp_active_the_kansli_gets_in_once_the_session_gave_a_code(
+    client: Client, production: None
+) -> None:
     user = UserFactory(role=Role.KANSLI)
-    TOTP.activate(user, generate_totp_secret())
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
     client.force_login(user)
+    response = client.get(reverse("reviews:list"))
+    code_step = reverse("mfa_reauthenticate")
+    assert response["Location"] == f"{code_step}?next={quote(reverse('reviews:list'), safe='')}"
+    response = client.post(code_step, {"code": totp_code(secret), "next": reverse("reviews:list")})
+    assert response["Location"] == reverse("reviews:list")
     assert client.get(reverse("reviews:list")).status_code == 200
 
 

@@ -1,13 +1,28 @@
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
+from allauth.account.decorators import secure_admin_login
 from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from granska.accounts.models import User
+
+
+def _to_the_index(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    return HttpResponseRedirect(reverse("admin:index"))
+
+
+# The admin's own login form is never shown: it would log in with the password alone, past the
+# second factor and the login throttle, and would let someone logged in log in as another
+# person. Someone not logged in is sent to allauth's login (password, then the code) and back;
+# staff already logged in go to the admin's index; anyone else is refused (403).
+admin_login: Callable[..., HttpResponse] = secure_admin_login(_to_the_index)
+admin.site.login = admin_login  # type: ignore[method-assign]
 
 
 @admin.register(User)

@@ -6,7 +6,9 @@ grades, issued reports) live in the services that the workspace pages call."""
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from granska.reviews.models import (
@@ -35,6 +37,9 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
     list_filter = ("kind", "region", "specialty")
     search_fields = ("name",)
     filter_horizontal = ("members",)
+    # The secret of the unit's calendar feed: made at random, renewed by the unit on its page
+    # (actionplans.services), never typed in.
+    readonly_fields = ("calendar_token",)
 
 
 class ReadOnlyMixin:
@@ -50,6 +55,29 @@ class ReadOnlyMixin:
         return False
 
 
+class ReadOnlyHistoryAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    """The history of what the workflow owns, shown and never written.
+
+    simple-history's page of a past version is a form whose POST saves that version as the
+    current one ("revert"), checking only that the history may be viewed: the refusal of
+    change in ReadOnlyMixin does not reach it. Only reading it is allowed here (and
+    SIMPLE_HISTORY_REVERT_DISABLED hides the button)."""
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied(_("Earlier versions are only shown here, never restored."))
+        response: HttpResponse = super().history_form_view(
+            request, object_id, version_id, extra_context
+        )
+        return response
+
+
 class AssignmentInline(ReadOnlyMixin, admin.TabularInline[Assignment, Review]):
     """Inspectors are assigned on the review page, which refuses a third and anyone with ties."""
 
@@ -58,7 +86,7 @@ class AssignmentInline(ReadOnlyMixin, admin.TabularInline[Assignment, Review]):
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class ReviewAdmin(ReadOnlyHistoryAdmin):
     """Reviews are booked, moved and worked on in the workspace; the admin reads them."""
 
     list_display = ("unit", "specialty", "visit_date", "status", "under_2015", "under_2021")
@@ -68,7 +96,7 @@ class ReviewAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class FindingAdmin(ReadOnlyHistoryAdmin):
     list_display = ("review", "criterion", "outcome", "source")
     list_filter = ("outcome",)
 
@@ -79,7 +107,7 @@ class AreaGradeInline(ReadOnlyMixin, admin.TabularInline[AreaGrade, AreaAssessme
 
 
 @admin.register(AreaAssessment)
-class AreaAssessmentAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class AreaAssessmentAdmin(ReadOnlyHistoryAdmin):
     list_display = ("review", "area")
     inlines = (AreaGradeInline,)
 
@@ -109,4 +137,7 @@ class StatusChangeAdmin(admin.ModelAdmin[StatusChange]):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
