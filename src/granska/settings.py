@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "granska.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a form: a file too large is refused before or while it arrives.
+    "granska.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "granska.middleware.RefuseNulMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -256,6 +258,13 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # read through a view that checks who may have it (reports.views).
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+# What a form may send. Its text (every field but files) is at most 2 MB, far above what anyone
+# types; files larger than 1 MB are spooled to disk while they arrive, not held in memory; a
+# form carries one file (a follow-up report's evidence, at most 10 MB: granska.uploads), and
+# never more than a few.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2**20
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
 
 # The organisation that issues the reports, named on their cover.
 GRANSKA_REPORT_ISSUER = env(

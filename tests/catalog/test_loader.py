@@ -62,9 +62,16 @@ def small_catalog() -> dict[str, Any]:
     }
 
 
+class PlainDumper(yaml.SafeDumper):
+    """Writes a value used twice out twice: a catalog file may hold no anchors or aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def write(tmp_path: Path, data: Any, name: str = "catalog.yaml") -> Path:
     path = tmp_path / name
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.dump(data, Dumper=PlainDumper, allow_unicode=True), encoding="utf-8")
     return path
 
 

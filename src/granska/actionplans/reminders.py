@@ -5,7 +5,7 @@ plan or action and its date: a second run of `granska remind` finds it sent and 
 The task reads the recipients when it runs, so no address sits in the queue, sends nothing for a
 date kept meanwhile (a plan submitted, an action reported or confirmed), and records who has the
 reminder (as a hash), so that one the mail server refused is sent at the next run to those who
-lack it and to nobody twice."""
+lack it and to nobody twice. A reminder with nobody to send to stays unsent until someone is."""
 
 import datetime
 import hashlib
@@ -139,7 +139,15 @@ def reminder_send(reminder_id: int) -> int:
             return 0
         delivered = set(reminder.delivered)
         failed = 0
-        for address in recipients(reminder):
+        addresses = recipients(reminder)
+        if not addresses and not delivered:
+            # Nobody to send to yet (the unit has no contact): the reminder stays unsent, and the
+            # next run sends it to whoever has been added meanwhile.
+            logger.warning(
+                "Reminder %s has no recipient yet; tried again at the next run", reminder.key
+            )
+            return 0
+        for address in addresses:
             mark = recipient_mark(address)
             if mark in delivered:
                 continue

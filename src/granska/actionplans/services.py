@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from granska.accounts.models import User
+from granska.actionplans.attachments import attachment_check
 from granska.actionplans.dates import ACCEPTED_FORMS, PlanDateError, plan_date_read
 from granska.actionplans.models import (
     ActionItem,
@@ -36,6 +37,7 @@ from granska.reviews.models import (
     calendar_token_new,
 )
 from granska.reviews.services import status_record
+from granska.uploads import MAX_UPLOAD_BYTES
 
 
 class PlanConflict(Exception):
@@ -391,6 +393,8 @@ def followup_report(
                 % {"mb": MAX_ATTACHMENT_BYTES // 2**20}
             }
         )
+    if attachment is not None:
+        attachment_check(attachment)
     report = FollowUpReport(item=item, text=text.strip(), reported_by=by)
     if attachment is not None:
         report.attachment.save(attachment.name or "bilaga", attachment, save=False)
@@ -400,7 +404,7 @@ def followup_report(
     return report
 
 
-MAX_ATTACHMENT_BYTES = 10 * 2**20
+MAX_ATTACHMENT_BYTES = MAX_UPLOAD_BYTES
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from granska.actionplans.attachments import ACCEPTED_EXTENSIONS
 from granska.actionplans.calendar import calendar_render
 from granska.actionplans.models import ActionPlan, Decision, FollowUp, FollowUpReport, PlanStatus
 from granska.actionplans.selectors import followup_overview, plan_items
@@ -111,6 +112,7 @@ def _render(
         "next_review": review_next_due(review),
         "FollowUp": FollowUp,
         "Decision": Decision,
+        "attachment_accept": ",".join(ACCEPTED_EXTENSIONS),
     }
     return render(request, "actionplans/plan.html", context, status=status)
 

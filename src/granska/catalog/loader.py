@@ -6,18 +6,59 @@ problem with the file, the place in it and what is wrong. Nothing touches the da
 """
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from granska.catalog.models import AreaGroup, Confidence, Level, Regulation
+from granska.catalog.models import (
+    Area,
+    AreaGroup,
+    Confidence,
+    Criterion,
+    Level,
+    ProtocolVersion,
+    Regulation,
+)
+from granska.text import invisible_characters
 
 # The grading rules need A (best), B and D; C is used by four-level scales only.
 VALID_SCALES = (("A", "B", "D"), ("A", "B", "C", "D"))
+
+# What an area code and a criterion code may be: they appear in URLs (/omrade/E/), in form
+# fields and in the reports, so only capital letters and digits. An area is a capital letter,
+# perhaps with a digit (A … H, or A1 in a protocol with more areas); a criterion is its area's
+# code followed by a number (E13). The URL converters use the same patterns.
+AREA_CODE_PATTERN = r"[A-Z][0-9]?"
+CRITERION_CODE_PATTERN = r"[A-Z][0-9]?[0-9]{1,3}"
+
+# A catalog is some tens of kilobytes; anything much larger is not one.
+MAX_CATALOG_BYTES = 2 * 2**20
+# A catalog nests six deep (areas, an area, its criteria, a criterion, its regulations); YAML
+# parsers recurse on nesting, so a file nested far deeper is refused before it is built.
+MAX_CATALOG_DEPTH = 12
+# PositiveSmallIntegerField holds 0 to 32767 on every database Django supports.
+MAX_SMALL_INTEGER = 32767
+# How much of a code a place in a message quotes ("areas[E]").
+PLACE_CODE_CHARS = 12
+
+# libyaml's parser when PyYAML was built with it: about ten times faster.
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def max_length(model: type[models.Model], name: str) -> int:
+    """The `max_length` of a model's text field: the loader checks every length against it."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.max_length is None:
+        raise ImproperlyConfigured(f"{model.__name__}.{name} has no max_length")
+    return field.max_length
 
 
 @dataclass(frozen=True)
@@ -83,24 +124,48 @@ class _Reader:
         for key in sorted(required - value.keys()):
             self.problem(place, _("the key '%(key)s' is missing") % {"key": key})
         for key in sorted(set(value) - required - optional, key=str):
-            self.problem(place, _("unknown key '%(key)s'") % {"key": key})
+            if isinstance(key, str):
+                self.problem(place, _("unknown key '%(key)s'") % {"key": _shown(key)})
+            else:
+                self.problem(
+                    place,
+                    _("the key %(key)s is not a text; a key is a word such as 'code'")
+                    % {"key": _shown(key)},
+                )
         return value
 
-    def text(self, value: Any, place: str) -> str:
+    def text(self, value: Any, place: str, *, limit: int | None = None) -> str:
+        """One line of text, white space made single spaces; at most `limit` characters."""
         if not isinstance(value, str) or not value.strip():
             self.problem(place, _("expected a non-empty text"))
             return ""
-        return " ".join(value.split())
+        invisible = invisible_characters(value)
+        if invisible:
+            self.problem(
+                place,
+                _("contains characters that cannot be shown or stored: %(characters)s")
+                % {"characters": ", ".join(invisible)},
+            )
+            return ""
+        text = " ".join(unicodedata.normalize("NFC", value).split())
+        if limit is not None and len(text) > limit:
+            self.problem(
+                place,
+                _("is %(length)d characters long; at most %(limit)d fit")
+                % {"length": len(text), "limit": limit},
+            )
+            return ""
+        return text
 
     def choice(self, value: Any, place: str, choices: list[str]) -> str:
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             self.problem(
                 place,
                 _("'%(value)s' is not one of: %(choices)s")
-                % {"value": value, "choices": ", ".join(choices)},
+                % {"value": _shown(value), "choices": ", ".join(choices)},
             )
             return ""
-        return str(value)
+        return value
 
     def text_list(self, value: Any, place: str, *, allow_empty: bool) -> tuple[str, ...]:
         if not isinstance(value, list) or (not value and not allow_empty):
@@ -113,25 +178,163 @@ def read_catalog(path: Path) -> ProtocolSpec:
     """Reads and validates the catalog file at `path`."""
     source = str(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_CATALOG_BYTES + 1)
     except OSError as error:
         raise CatalogError(
-            source, [("", _("cannot be read (%(error)s)") % {"error": error})]
+            source, [("", _("cannot be read (%(error)s)") % {"error": error.strerror or error})]
         ) from error
+    if len(raw) > MAX_CATALOG_BYTES:
+        raise CatalogError(
+            source,
+            [
+                (
+                    "",
+                    _("is larger than %(mb)d MB; a catalog file is some tens of kilobytes")
+                    % {"mb": MAX_CATALOG_BYTES // 2**20},
+                )
+            ],
+        )
     try:
-        # libyaml's safe loader when PyYAML was built with it: about ten times faster.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise CatalogError(source, [("", _("is not UTF-8 text"))]) from error
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        place = _("line %(line)s") % {"line": mark.line + 1} if mark else ""
-        problem = getattr(error, "problem", None) or str(error)
-        raise CatalogError(
-            source, [(place, _("is not valid YAML: %(problem)s") % {"problem": problem})]
-        ) from error
+    data, problems = _compose(text)
+    if problems:
+        raise CatalogError(source, problems)
     return parse_catalog(data, source=source, sha256=hashlib.sha256(raw).hexdigest())
+
+
+class _Refused(Exception):
+    """What makes the rest of a YAML file unreadable: the place and the problem."""
+
+    def __init__(self, place: str, problem: str) -> None:
+        super().__init__(place, problem)
+        self.place = place
+        self.problem = problem
+
+
+def _line(mark: Any) -> str:
+    return _("line %(line)s") % {"line": mark.line + 1} if mark is not None else ""
+
+
+@dataclass
+class _Open:
+    """A mapping or list being built, and for a mapping the key whose value comes next."""
+
+    value: dict[Any, Any] | list[Any]
+    key: Any = None
+    has_key: bool = False
+
+
+_FRAMING_EVENTS = (
+    yaml.StreamStartEvent,
+    yaml.StreamEndEvent,
+    yaml.DocumentStartEvent,
+    yaml.DocumentEndEvent,
+)
+
+
+def _compose(text: str) -> tuple[Any, list[tuple[str, str]]]:
+    """The YAML document in `text` as plain data, built from the parser's events without
+    recursion, so that no nesting can exhaust the stack; with the problems found on the way.
+
+    A catalog is plain data: mappings, lists and scalars. Aliases and anchors (which can make
+    a small file expand to gigabytes), tags, nesting deeper than MAX_CATALOG_DEPTH and a second
+    document are refused at once; a key given twice, a key that is a list or a mapping, and a
+    scalar that cannot be read (a date such as 2025-13-45) are refused naming their line.
+    """
+    loader = _Loader(text)
+    problems: list[tuple[str, str]] = []
+    documents: list[Any] = []
+    stack: list[_Open] = []
+
+    def add(value: Any, mark: Any) -> None:
+        if not stack:
+            documents.append(value)
+            return
+        top = stack[-1]
+        if isinstance(top.value, list):
+            top.value.append(value)
+        elif not top.has_key:
+            if isinstance(value, (dict, list)):
+                raise _Refused(_line(mark), _("a key must be a word, not a list or a mapping"))
+            if value in top.value:
+                problems.append(
+                    (_line(mark), _("the key '%(key)s' is given twice") % {"key": _shown(value)})
+                )
+            top.key, top.has_key = value, True
+        else:
+            top.value[top.key] = value
+            top.key, top.has_key = None, False
+
+    try:
+        while loader.check_event():
+            event = loader.get_event()  # type: ignore[no-untyped-call]
+            mark = event.start_mark
+            if isinstance(event, yaml.DocumentStartEvent) and documents:
+                raise _Refused(_line(mark), _("a catalog file holds one YAML document, not more"))
+            if isinstance(event, _FRAMING_EVENTS):
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                add(stack.pop().value, mark)
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                raise _Refused(_line(mark), _("aliases (*name) are not allowed in a catalog file"))
+            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                raise _Refused(_line(mark), _("anchors (&name) are not allowed in a catalog file"))
+            if getattr(event, "tag", None) is not None:
+                raise _Refused(
+                    _line(mark),
+                    _("tags (!name) are not allowed in a catalog file; put a text in quotes"),
+                )
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_CATALOG_DEPTH:
+                    raise _Refused(
+                        _line(mark),
+                        _("nested more than %(depth)d levels deep; a catalog has far fewer")
+                        % {"depth": MAX_CATALOG_DEPTH},
+                    )
+                stack.append(_Open({} if isinstance(event, yaml.MappingStartEvent) else []))
+                continue
+            if isinstance(event, yaml.ScalarEvent):
+                add(_scalar(loader, event, problems), mark)
+    except _Refused as refused:
+        return None, [*problems, (refused.place, refused.problem)]
+    except yaml.YAMLError as error:
+        error_mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        return None, [
+            *problems,
+            (_line(error_mark), _("is not valid YAML: %(problem)s") % {"problem": problem}),
+        ]
+    finally:
+        loader.dispose()
+    return (documents[0] if documents else None), problems
+
+
+def _scalar(loader: yaml.SafeLoader, event: Any, problems: list[tuple[str, str]]) -> Any:
+    """A scalar as YAML reads it (text, number, true/false, null, date); one that cannot be
+    read is named and kept as the text it is."""
+    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        return loader.construct_object(node)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        problems.append(
+            (
+                _line(event.start_mark),
+                _("'%(value)s' cannot be read as a value; put it in quotes if it is a text")
+                % {"value": _shown(event.value)},
+            )
+        )
+        return event.value
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: short, on one line."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def parse_catalog(data: Any, *, source: str, sha256: str) -> ProtocolSpec:
@@ -149,21 +352,44 @@ def parse_catalog(data: Any, *, source: str, sha256: str) -> ProtocolSpec:
         )
         or {}
     )
-    code = reader.text(protocol.get("code"), "protocol.code") if "code" in protocol else ""
+    code = (
+        reader.text(
+            protocol.get("code"), "protocol.code", limit=max_length(ProtocolVersion, "code")
+        )
+        if "code" in protocol
+        else ""
+    )
     if code and slugify(code) != code:
         reader.problem(
             "protocol.code", _("use only lower-case letters, digits and hyphens, e.g. spur-st-2025")
         )
-    title = reader.text(protocol.get("title"), "protocol.title") if "title" in protocol else ""
+    title = (
+        reader.text(
+            protocol.get("title"), "protocol.title", limit=max_length(ProtocolVersion, "title")
+        )
+        if "title" in protocol
+        else ""
+    )
     max_ki = protocol.get("max_ki_exceptions", 1)
-    if not isinstance(max_ki, int) or isinstance(max_ki, bool) or max_ki < 0:
-        reader.problem("protocol.max_ki_exceptions", _("expected a whole number, 0 or more"))
+    if (
+        not isinstance(max_ki, int)
+        or isinstance(max_ki, bool)
+        or not 0 <= max_ki <= MAX_SMALL_INTEGER
+    ):
+        reader.problem(
+            "protocol.max_ki_exceptions",
+            _("expected a whole number from 0 to %(most)d") % {"most": MAX_SMALL_INTEGER},
+        )
         max_ki = 0
+    regulations_data = protocol.get("regulations")
+    if "regulations" in protocol and not isinstance(regulations_data, list):
+        reader.problem("protocol.regulations", _("expected a list of regulations"))
+        regulations_data = None
     regulations = tuple(
         reader.choice(r, f"protocol.regulations[{i}]", Regulation.values)
-        for i, r in enumerate(protocol.get("regulations") or [])
+        for i, r in enumerate(regulations_data or [])
     )
-    if "regulations" in protocol and not regulations:
+    if isinstance(regulations_data, list) and not regulations:
         reader.problem("protocol.regulations", _("name at least one regulation"))
     if len(set(regulations)) != len(regulations):
         reader.problem("protocol.regulations", _("a regulation is named twice"))
@@ -180,6 +406,13 @@ def parse_catalog(data: Any, *, source: str, sha256: str) -> ProtocolSpec:
         if area is not None:
             areas.append(area)
 
+    source_name = Path(source).name
+    if len(source_name) > max_length(ProtocolVersion, "source_name"):
+        reader.problem(
+            "",
+            _("the file name is longer than %(limit)d characters")
+            % {"limit": max_length(ProtocolVersion, "source_name")},
+        )
     if reader.problems:
         raise CatalogError(source, reader.problems)
     return ProtocolSpec(
@@ -188,7 +421,7 @@ def parse_catalog(data: Any, *, source: str, sha256: str) -> ProtocolSpec:
         max_ki_exceptions=max_ki,
         regulations=regulations,
         areas=tuple(areas),
-        source_name=Path(source).name,
+        source_name=source_name,
         source_sha256=sha256,
     )
 
@@ -224,12 +457,30 @@ def _read_area(
     )
     if area is None:
         return None
-    code = reader.text(area.get("code"), f"{place}.code") if "code" in area else ""
+    code = (
+        reader.text(area.get("code"), f"{place}.code", limit=max_length(Area, "code"))
+        if "code" in area
+        else ""
+    )
+    if code and not re.fullmatch(AREA_CODE_PATTERN, code):
+        reader.problem(
+            f"{place}.code",
+            _(
+                "'%(code)s' is not an area code: write a capital letter A–Z, perhaps followed "
+                "by a digit, e.g. E"
+            )
+            % {"code": _shown(code)},
+        )
+        code = ""
     if code:
         if code in seen_areas:
             reader.problem(place, _("the area code %(code)s is used twice") % {"code": code})
         seen_areas.add(code)
-    title = reader.text(area.get("title"), f"{place}.title") if "title" in area else ""
+    title = (
+        reader.text(area.get("title"), f"{place}.title", limit=max_length(Area, "title"))
+        if "title" in area
+        else ""
+    )
     group = reader.choice(area.get("group"), f"{place}.group", AreaGroup.values)
     preamble = reader.text_list(area.get("preamble", []), f"{place}.preamble", allow_empty=True)
     scale = _read_scale(reader, area.get("scale"), f"{place}.scale")
@@ -254,9 +505,23 @@ def _read_area(
         )
         if item is None:
             continue
-        c_code = reader.text(item.get("code"), f"{c_place}.code") if "code" in item else ""
+        c_code = (
+            reader.text(item.get("code"), f"{c_place}.code", limit=max_length(Criterion, "code"))
+            if "code" in item
+            else ""
+        )
+        if c_code and not re.fullmatch(CRITERION_CODE_PATTERN, c_code):
+            reader.problem(
+                f"{c_place}.code",
+                _(
+                    "'%(code)s' is not a criterion code: write the area's code followed by a "
+                    "number, e.g. E13"
+                )
+                % {"code": _shown(c_code)},
+            )
+            c_code = ""
         if c_code:
-            if code and not c_code.startswith(code):
+            if code and not re.fullmatch(re.escape(code) + "[0-9]+", c_code):
                 reader.problem(
                     f"{c_place}.code",
                     _("a criterion of area %(area)s must have a code beginning with %(area)s")
@@ -313,7 +578,10 @@ def _read_area(
 def _code_of(value: Any) -> str:
     """The code of an area or criterion, to name its place in messages ("areas[E]")."""
     code = value.get("code") if isinstance(value, dict) else None
-    return code.strip() if isinstance(code, str) else ""
+    if not isinstance(code, str):
+        return ""
+    code = " ".join(code.split())
+    return code if len(code) <= PLACE_CODE_CHARS else code[: PLACE_CODE_CHARS - 1] + "…"
 
 
 def _read_scale(reader: _Reader, value: Any, place: str) -> tuple[tuple[str, str], ...]:

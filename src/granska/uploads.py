@@ -1,0 +1,82 @@
+"""The size of what a form sends, checked before and while the body is read, never after it has
+all arrived.
+
+Granska takes one kind of file: the evidence a unit attaches to a follow-up report, at most
+MAX_UPLOAD_BYTES. `UploadLimitMiddleware` runs before anything reads a form (the CSRF check and
+`RefuseNulMiddleware` read it for every POST): a multipart request whose Content-Length is larger
+than a file and a form's text together is answered at once (413) without reading its body;
+otherwise the body is read through `LimitedUploadHandler`, which stops reading as soon as one file
+passes the limit. What a file may hold is the service's to check
+(`granska.actionplans.attachments`).
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+MAX_UPLOAD_BYTES = 10 * 2**20
+
+
+def request_limit() -> int:
+    """The largest multipart body worth reading: one file at its largest and the form's text."""
+    return MAX_UPLOAD_BYTES + int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Passes each file's chunks on to the handlers after it until the file passes
+    MAX_UPLOAD_BYTES; then stops reading the request and keeps the file's name in `refused`."""
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.received = 0
+        self.refused: str | None = None
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > MAX_UPLOAD_BYTES:
+            self.refused = self.file_name or ""
+            # connection_reset: the rest of the body is left unread, not read and discarded.
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+class UploadLimitMiddleware:
+    """Refuses a file larger than MAX_UPLOAD_BYTES before or while it arrives (413), naming it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            if _content_length(request) > request_limit():
+                return self.refuse(request, None)
+            handler = LimitedUploadHandler(request)
+            request.upload_handlers = [handler, *request.upload_handlers]
+            # Read the form now, through the handler, so that a file too large is known here.
+            request.POST  # noqa: B018
+            if handler.refused is not None:
+                return self.refuse(request, handler.refused)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest, name: str | None) -> HttpResponse:
+        context = {"name": name, "mb": MAX_UPLOAD_BYTES // 2**20}
+        return render(request, "upload_too_large.html", context, status=413)
