@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "granska.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "granska.middleware.RefuseNulMiddleware",
+    "granska.middleware.RefuseUnreadableMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -6,6 +6,7 @@ problem with the file, the place in it and what is wrong. Nothing touches the da
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from granska.catalog.models import AreaGroup, Confidence, Level, Regulation
 
 # The grading rules need A (best), B and D; C is used by four-level scales only.
 VALID_SCALES = (("A", "B", "D"), ("A", "B", "C", "D"))
+# An area's code: a capital letter, then at most three capitals or digits ("E"; a later protocol
+# may number its areas, "BT1"). The URLs of the areas match exactly this (granska.converters).
+AREA_CODE_PATTERN = "[A-Z][A-Z0-9]{0,3}"
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,11 @@ def _read_area(
     if area is None:
         return None
     code = reader.text(area.get("code"), f"{place}.code") if "code" in area else ""
+    if code and not re.fullmatch(AREA_CODE_PATTERN, code):
+        reader.problem(
+            f"{place}.code",
+            _("an area code is a capital letter and at most three capitals or digits, e.g. E"),
+        )
     if code:
         if code in seen_areas:
             reader.problem(place, _("the area code %(code)s is used twice") % {"code": code})
