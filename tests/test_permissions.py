@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionItem, ActionPlan, FollowUpReport, PlanStatus
+from granska.actionplans.services import ITEM_FIELDS
 from granska.catalog.models import ProtocolVersion
 from granska.reports.models import DraftComment
 from granska.reviews.models import Assignment, ObserverScope, Review, Status
@@ -287,7 +288,12 @@ POST_TABLE: dict[str, tuple[Any, Any, dict[str, Any]]] = {
     ),
     "reviews:summary": (
         lambda r: reverse("reviews:summary", args=[r.pk]),
-        lambda r: {"strengths": "Bra.", "fingerprint": summary_fingerprint(r)},
+        lambda r: {
+            "strengths": "Bra.",
+            "weaknesses": "",
+            "improvements": "",
+            "fingerprint": summary_fingerprint(r),
+        },
         WORKERS | {"kansli": REDIRECT, "assigned_inspector": REDIRECT},
     ),
     "reviews:book": (
@@ -325,7 +331,11 @@ POST_TABLE: dict[str, tuple[Any, Any, dict[str, Any]]] = {
     # may not write in it.
     "actionplans:plan": (
         lambda r: reverse("actionplans:plan", args=[with_plan(r)]),
-        lambda r: {"version": "0", "intent": "save", f"item-{item_of(r.pk)}-action": "Ny."},
+        lambda r: (
+            {"version": "0", "intent": "save"}
+            | {f"item-{item_of(r.pk)}-{name}": "" for name in ITEM_FIELDS}
+            | {f"item-{item_of(r.pk)}-action": "Ny."}
+        ),
         READERS
         | {
             "own_unit": REDIRECT,

@@ -78,7 +78,7 @@ MIDDLEWARE = [
     # Before anything reads a form: a file too large is refused before or while it arrives.
     "granska.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "granska.middleware.RefuseNulMiddleware",
+    "granska.middleware.RefuseUnreadableMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",

@@ -14,6 +14,10 @@ Unicode noncharacters (U+FFFE and the like), which XML and so Word refuse.
 
 Both return text in Unicode's composed form (NFC), so that "å" typed as "a" and a combining ring
 is stored, searched and matched as the one letter it is.
+
+- `form_int` reads a whole number a form sent (a version, an id): ASCII digits only, and not too
+  many of them, since Python's own reading takes what no form of Granska sends ("²" passes
+  `str.isdigit`, "٣" and "1_000" pass `int`) and refuses a number of 5,000 digits with an error.
 """
 
 import re
@@ -41,6 +45,18 @@ def clean_text(value: str) -> str:
 def clean_line(value: str) -> str:
     """`value` as one line: `clean_text`, with every run of white space one space, trimmed."""
     return _WHITE_SPACE.sub(" ", clean_text(value)).strip()
+
+
+# A version or an id Granska writes into a form has far fewer digits; a 64-bit integer has 19.
+FORM_INT_MAX_DIGITS = 18
+
+
+def form_int(value: str | None, *, max_digits: int = FORM_INT_MAX_DIGITS) -> int | None:
+    """The whole number `value` holds: one to `max_digits` ASCII digits, nothing else. None for
+    anything else, a field the form did not send (None) included."""
+    if value is None or not 0 < len(value) <= max_digits or not value.isascii():
+        return None
+    return int(value) if value.isdigit() else None
 
 
 def invisible_characters(value: str) -> list[str]:

@@ -3,8 +3,8 @@ all arrived.
 
 Granska takes one kind of file: the evidence a unit attaches to a follow-up report, at most
 MAX_UPLOAD_BYTES. `UploadLimitMiddleware` runs before anything reads a form (the CSRF check and
-`RefuseNulMiddleware` read it for every POST): a multipart request whose Content-Length is larger
-than a file and a form's text together is answered at once (413) without reading its body;
+`RefuseUnreadableMiddleware` read it for every POST): a multipart request whose Content-Length is
+larger than a file and a form's text together is answered at once (413) without reading its body;
 otherwise the body is read through `LimitedUploadHandler`, which stops reading as soon as one file
 passes the limit. What a file may hold is the service's to check
 (`granska.actionplans.attachments`).
@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from granska.middleware import unreadable_reason
 
 MAX_UPLOAD_BYTES = 10 * 2**20
 
@@ -70,10 +72,12 @@ class UploadLimitMiddleware:
                 return self.refuse(request, None)
             handler = LimitedUploadHandler(request)
             request.upload_handlers = [handler, *request.upload_handlers]
-            # Read the form now, through the handler, so that a file too large is known here.
-            request.POST  # noqa: B018
-            if handler.refused is not None:
-                return self.refuse(request, handler.refused)
+            # Read the form now, through the handler, so that a file too large is known here;
+            # unless it cannot be read as text, which RefuseUnreadableMiddleware then says.
+            if not unreadable_reason(request):
+                request.POST  # noqa: B018
+                if handler.refused is not None:
+                    return self.refuse(request, handler.refused)
         return self.get_response(request)
 
     @staticmethod

@@ -1,8 +1,13 @@
-"""WSGI entry point for production servers."""
+"""WSGI entry point for production servers (and `granska runserver`).
+
+Django's own application, but with requests that decode only as UTF-8 (granska.middleware)."""
 
 import os
 
-from django.core.wsgi import get_wsgi_application
+import django
+
+from granska.middleware import UTF8Handler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "granska.settings")
-application = get_wsgi_application()
+django.setup(set_prefix=False)
+application = UTF8Handler()

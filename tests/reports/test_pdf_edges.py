@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from granska.actionplans.limits import ACTION_MAX_CHARS
 from granska.actionplans.models import ActionPlan
 from granska.actionplans.services import ItemInput, plan_accept, plan_save
 from granska.catalog.models import Area, ProtocolVersion
 from granska.reports import ReportWarning
 from granska.reports.pdf import pdf_render
 from granska.reports.selectors import report_data
+from granska.reviews.limits import NARRATIVE_MAX_CHARS
 from granska.reviews.models import Review, Status
 from granska.reviews.services import assessment_write, review_create
 from tests.chain import People
@@ -41,15 +43,17 @@ def _review(
     )
 
 
-def test_ten_pages_of_narrative_in_one_area_flow_over_pages(protocol: ProtocolVersion) -> None:
+def test_the_longest_narrative_of_an_area_flows_over_pages(protocol: ProtocolVersion) -> None:
     review = _review(protocol, visit_date=datetime.date(2026, 5, 4))
     area = Area.objects.get(protocol=protocol, code="E")
-    narrative = "\n\n".join(f"{i}. " + PARAGRAPH * 3 for i in range(1, 61))
+    paragraphs = NARRATIVE_MAX_CHARS // len(PARAGRAPH * 3 + "99. \n\n")
+    narrative = "\n\n".join(f"{i}. " + PARAGRAPH * 3 for i in range(1, paragraphs + 1))
+    assert NARRATIVE_MAX_CHARS - 1000 < len(narrative) <= NARRATIVE_MAX_CHARS
     assessment_write(review=review, area=area, narrative=narrative)
     pages = pdf_pages(pdf_render(report_data(review)))
-    assert len(pages) >= 16  # the ordinary report has about seven pages
+    assert len(pages) >= 12  # the ordinary report has about seven pages
     text = flat(" ".join(pages))
-    assert "60. Handledningen" in text  # the last paragraph is not cut off
+    assert f"{paragraphs}. Handledningen" in text  # the last paragraph is not cut off
     assert f"Sida 1 av {len(pages) - 1}" in text
     assert f"Sida {len(pages) - 1} av {len(pages) - 1}" in text
     assert off_page_characters(pdf_render(report_data(review))) == []
@@ -114,8 +118,10 @@ def test_a_planned_action_pages_long_stays_on_the_pages(plan_accepted_long: Revi
 
 @pytest.fixture
 def plan_accepted_long(plan: ActionPlan, people: People) -> Review:
-    """An accepted plan whose first action runs to several pages."""
-    long_action = " ".join([PARAGRAPH] * 60) + " Slutet på den långa åtgärden."
+    """An accepted plan whose first action is as long as an action may be: pages long."""
+    ending = " Slutet på den långa åtgärden."
+    long_action = " ".join([PARAGRAPH] * ((ACTION_MAX_CHARS - len(ending)) // len(PARAGRAPH)))
+    long_action += ending
     items = {
         pk: ItemInput(
             action=long_action if n == 0 else "Kort åtgärd.",

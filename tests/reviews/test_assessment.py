@@ -238,6 +238,7 @@ def test_assessment_page_runs_a_fixed_number_of_queries(
     kansli = UserFactory(role=Role.KANSLI)
     client.force_login(kansli)
     data = {"version": "0", "narrative": "x", "grade-2015": "", "grade-2021": ""}
+    data |= {"reason-2015": "", "reason-2021": ""}
     for n in range(1, 16):
         data |= {f"outcome-E{n}": "uppfyllt", f"note-E{n}": "Anteckning", f"source-E{n}": ""}
     assert client.post(url(review, "E"), data).status_code == 302

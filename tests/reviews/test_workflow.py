@@ -284,7 +284,7 @@ def test_history_shows_who_changed_what_from_what(
     inspector = UserFactory(role=Role.INSPEKTOR, full_name="Ida Inspektör")
     Assignment.objects.create(review=review, inspector=inspector)
     client.force_login(inspector)
-    data = {"version": "0", "narrative": "Första texten.", "grade-2015": "A"}
+    data = {"version": "0", "narrative": "Första texten.", "grade-2015": "A", "reason-2015": ""}
     for n in range(1, 5):
         data |= {f"outcome-A{n}": "uppfyllt", f"note-A{n}": "", f"source-A{n}": ""}
     assert (

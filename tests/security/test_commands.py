@@ -239,7 +239,7 @@ def test_a_text_too_long_for_its_field_is_refused_naming_the_limit(
     assert f"högst {limit} får plats" in message
 
 
-@pytest.mark.parametrize("code", ["A/", "a", "AB", "A.", "Å", "A 1", "A10", "E" * 5])
+@pytest.mark.parametrize("code", ["A/", "a", "A.", "Å", "A 1", "1A", "E" * 5])
 def test_an_area_code_the_urls_cannot_carry_is_refused(tmp_path: Path, code: str) -> None:
     def breakage(data: dict[str, Any]) -> None:
         area(data)["code"] = code

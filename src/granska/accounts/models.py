@@ -1,8 +1,15 @@
+from collections.abc import Collection
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from granska.accounts.limits import FULL_NAME_MAX_CHARS
+from granska.refusals import too_long
+from granska.text import clean_line
 
 
 class Role(models.TextChoices):
@@ -20,8 +27,10 @@ class GranskaUserManager(UserManager["User"]):
     use_in_migrations = True
 
     def _create(self, email: str, password: str | None, **extra: Any) -> "User":
+        email = clean_line(email)
         if not email:
             raise ValueError("An e-mail address is required.")
+        extra["full_name"] = full_name_checked(extra.get("full_name", ""))
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
@@ -43,6 +52,19 @@ class GranskaUserManager(UserManager["User"]):
         return self._create(email, password, **extra)
 
 
+def full_name_checked(name: str) -> str:
+    """A person's name as stored: one clean line; ValidationError when it is too long."""
+    name = clean_line(name)
+    problem = too_long(
+        name,
+        FULL_NAME_MAX_CHARS,
+        gettext("The name may be at most %(limit)s characters; it is %(length)s."),
+    )
+    if problem:
+        raise ValidationError({"full_name": problem})
+    return name
+
+
 class User(AbstractUser):
     """A person who logs in to Granska: kansli staff, an inspector, a unit's contact or an observer.
 
@@ -54,7 +76,7 @@ class User(AbstractUser):
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
-    full_name = models.CharField(_("name"), max_length=200)
+    full_name = models.CharField(_("name"), max_length=FULL_NAME_MAX_CHARS)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     USERNAME_FIELD = "email"
@@ -69,6 +91,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        # The admin's forms come here: the name and address are checked as the one clean line
+        # each is stored as.
+        self.full_name = clean_line(self.full_name)
+        self.email = clean_line(self.email)
+        super().clean_fields(exclude)
 
     def get_full_name(self) -> str:
         return self.full_name

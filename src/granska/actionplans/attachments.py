@@ -9,6 +9,7 @@ with a message naming the file and the types accepted. `followup_report` calls
 """
 
 import codecs
+import re
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -20,6 +21,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from granska.actionplans.limits import ATTACHMENT_NAME_MAX_BYTES
+from granska.text import clean_line
 
 # What the zip-based formats hold: Office Open XML names its main part, OpenDocument puts its
 # media type in a member named "mimetype".
@@ -165,3 +169,23 @@ def attachment_check(attachment: UploadedFile[bytes]) -> None:
                 % {"name": shown, "type": _(kind.label), "types": accepted_types_text()}
             }
         )
+
+
+# What a stored file's name keeps: letters and digits of any script, "-", "_" and ".", as
+# Django's storage does; an extension is a dot and at most ten letters or digits.
+_NAME_UNSAFE = re.compile(r"[^-\w.]")
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,10}$")
+
+
+def attachment_name(name: str) -> str:
+    """A safe name to store an uploaded file under: no folders ("../", "C:\\"), no invisible
+    characters, the extension kept, and at most ATTACHMENT_NAME_MAX_BYTES bytes in UTF-8, cut
+    between characters (a name of 150 "å" is 300 bytes, more than a file system takes)."""
+    name = clean_line(name).replace("\\", "/").rsplit("/", 1)[-1]
+    extension_match = _EXTENSION.search(name)
+    extension = extension_match.group() if extension_match else ""
+    stem = name[: len(name) - len(extension)]
+    stem = _NAME_UNSAFE.sub("", stem.replace(" ", "_")).strip("._")
+    room = ATTACHMENT_NAME_MAX_BYTES - len(extension)
+    stem = stem.encode()[:room].decode(errors="ignore").rstrip("._") or "bilaga"
+    return stem + extension

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from granska.actionplans.limits import DATE_TEXT_MAX_CHARS, PERSON_MAX_CHARS
 from granska.catalog.models import Area, Criterion
 from granska.reviews.models import Review
 
@@ -107,14 +108,20 @@ class ActionItem(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"))
     action = models.TextField(_("planned action"), blank=True)
-    completion_text = models.CharField(_("date the action is done"), max_length=60, blank=True)
+    completion_text = models.CharField(
+        _("date the action is done"), max_length=DATE_TEXT_MAX_CHARS, blank=True
+    )
     completion_date = models.DateField(_("completion read as"), null=True, blank=True)
-    responsible = models.CharField(_("responsible for the action"), max_length=200, blank=True)
+    responsible = models.CharField(
+        _("responsible for the action"), max_length=PERSON_MAX_CHARS, blank=True
+    )
     responsible_email = models.EmailField(_("e-mail of the responsible for the action"), blank=True)
-    followup_text = models.CharField(_("date of the follow-up"), max_length=60, blank=True)
+    followup_text = models.CharField(
+        _("date of the follow-up"), max_length=DATE_TEXT_MAX_CHARS, blank=True
+    )
     followup_date = models.DateField(_("follow-up read as"), null=True, blank=True)
     followup_responsible = models.CharField(
-        _("responsible for the follow-up"), max_length=200, blank=True
+        _("responsible for the follow-up"), max_length=PERSON_MAX_CHARS, blank=True
     )
     followup_responsible_email = models.EmailField(
         _("e-mail of the responsible for the follow-up"), blank=True

@@ -3,6 +3,7 @@ decision, the follow-up of each action. Each validates before it saves, and save
 
 import calendar
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,8 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from granska.accounts.models import User
-from granska.actionplans.attachments import attachment_check
+from granska.actionplans.attachments import attachment_check, attachment_name
 from granska.actionplans.dates import ACCEPTED_FORMS, PlanDateError, plan_date_read
+from granska.actionplans.limits import (
+    ACTION_MAX_CHARS,
+    DATE_TEXT_MAX_CHARS,
+    DECISION_COMMENT_MAX_CHARS,
+    EMAIL_MAX_CHARS,
+    FOLLOWUP_TEXT_MAX_CHARS,
+    MAX_ATTACHMENT_BYTES,
+    PERSON_MAX_CHARS,
+    RETURN_COMMENT_MAX_CHARS,
+)
 from granska.actionplans.models import (
     ActionItem,
     ActionPlan,
@@ -25,6 +36,7 @@ from granska.actionplans.models import (
     PlanStatus,
 )
 from granska.catalog.models import Level
+from granska.refusals import not_sent, not_versioned, too_long
 from granska.reports.models import FinalReport
 from granska.reports.services import report_issue_final
 from granska.reviews.models import (
@@ -37,7 +49,7 @@ from granska.reviews.models import (
     calendar_token_new,
 )
 from granska.reviews.services import status_record
-from granska.uploads import MAX_UPLOAD_BYTES
+from granska.text import clean_line, clean_text
 
 
 class PlanConflict(Exception):
@@ -130,19 +142,34 @@ def plan_open(*, review: Review) -> ActionPlan:
 
 @dataclass(frozen=True)
 class ItemInput:
-    """One item of the plan form, as typed."""
+    """One item of the plan form, as typed. A field the form did not send is None, which
+    `plan_save` refuses: it is never read as empty, which would erase what is saved."""
 
-    action: str = ""
-    completion: str = ""
-    responsible: str = ""
-    responsible_email: str = ""
-    followup: str = ""
-    followup_responsible: str = ""
-    followup_responsible_email: str = ""
+    action: str | None = ""
+    completion: str | None = ""
+    responsible: str | None = ""
+    responsible_email: str | None = ""
+    followup: str | None = ""
+    followup_responsible: str | None = ""
+    followup_responsible_email: str | None = ""
 
 
 ITEM_FIELDS = tuple(ItemInput.__dataclass_fields__)
-EMAIL_MAX_CHARS = 254  # what the address fields hold
+
+
+def item_as_saved(item: ActionItem) -> ItemInput:
+    """An item's input as it is saved: what a save that does not touch the item keeps."""
+    return ItemInput(
+        action=item.action,
+        completion=item.completion_text,
+        responsible=item.responsible,
+        responsible_email=item.responsible_email,
+        followup=item.followup_text,
+        followup_responsible=item.followup_responsible,
+        followup_responsible_email=item.followup_responsible_email,
+    )
+
+
 ITEM_COLUMNS = [
     "action",
     "completion_text",
@@ -154,6 +181,63 @@ ITEM_COLUMNS = [
     "followup_responsible",
     "followup_responsible_email",
 ]
+
+
+def item_labels() -> dict[str, str]:
+    """The fields of a plan's item, as the plan page names them."""
+    return {
+        "action": _("Planned action"),
+        "completion": _("Date the action is done"),
+        "responsible": _("Responsible for the action"),
+        "responsible_email": _("E-mail of the responsible for the action"),
+        "followup": _("Date of the follow-up"),
+        "followup_responsible": _("Responsible for the follow-up"),
+        "followup_responsible_email": _("E-mail of the responsible for the follow-up"),
+    }
+
+
+def _item_limits() -> dict[str, tuple[int, str]]:
+    """Each field's limit, and what is said of a longer text (%(item)s names the item)."""
+    email = _("The e-mail address may be at most %(limit)s characters; it is %(length)s.")
+    return {
+        "action": (
+            ACTION_MAX_CHARS,
+            _(
+                "The planned action on %(item)s may be at most %(limit)s characters; it is "
+                "%(length)s."
+            ),
+        ),
+        "completion": (
+            DATE_TEXT_MAX_CHARS,
+            _(
+                "The date the action on %(item)s is done may be at most %(limit)s characters; "
+                "it is %(length)s."
+            ),
+        ),
+        "responsible": (
+            PERSON_MAX_CHARS,
+            _(
+                "The name of who is responsible for the action on %(item)s may be at most "
+                "%(limit)s characters; it is %(length)s."
+            ),
+        ),
+        "responsible_email": (EMAIL_MAX_CHARS, email),
+        "followup": (
+            DATE_TEXT_MAX_CHARS,
+            _(
+                "The date of the follow-up of %(item)s may be at most %(limit)s characters; it "
+                "is %(length)s."
+            ),
+        ),
+        "followup_responsible": (
+            PERSON_MAX_CHARS,
+            _(
+                "The name of who is responsible for the follow-up of %(item)s may be at most "
+                "%(limit)s characters; it is %(length)s."
+            ),
+        ),
+        "followup_responsible_email": (EMAIL_MAX_CHARS, email),
+    }
 
 
 def date_refusal(text: str, error: PlanDateError) -> str:
@@ -182,28 +266,38 @@ def _read_dates(
     def error(field: str, message: str) -> None:
         errors.setdefault(f"item-{item.pk}-{field}", []).append(message)
 
-    item.action = data.action.strip()
-    item.responsible = data.responsible.strip()
-    item.followup_responsible = data.followup_responsible.strip()
-    for field in ("responsible", "followup_responsible", "completion", "followup"):
-        limit = 60 if field in ("completion", "followup") else 200
-        if len(getattr(data, field).strip()) > limit:
-            error(field, _("At most %(limit)d characters.") % {"limit": limit})
+    sent = {name: getattr(data, name) for name in ITEM_FIELDS}
+    labels = item_labels()
+    if any(value is None for value in sent.values()):
+        for name, value in sent.items():
+            if value is None:
+                error(name, not_sent(labels[name]))
+        return
+    # The action has lines; every other field is one line: a name, an address, a date as written.
+    typed = {
+        name: clean_text(value).strip() if name == "action" else clean_line(value)
+        for name, value in sent.items()
+    }
+    for name, (limit, message) in _item_limits().items():
+        problem = too_long(typed[name], limit, message, item=str(item))
+        if problem:
+            error(name, problem)
+    item.action = typed["action"]
+    item.responsible = typed["responsible"]
+    item.followup_responsible = typed["followup_responsible"]
     for field in ("responsible_email", "followup_responsible_email"):
-        value = getattr(data, field).strip()
+        value = typed[field]
         setattr(item, field, value)
-        if value:
+        if value and f"item-{item.pk}-{field}" not in errors:
             try:
                 validate_email(value)
-                if len(value) > EMAIL_MAX_CHARS:
-                    raise ValidationError("too long")
             except ValidationError:
                 error(field, _("“%(value)s” is not an e-mail address.") % {"value": value})
     for field, text_field, date_field in (
         ("completion", "completion_text", "completion_date"),
         ("followup", "followup_text", "followup_date"),
     ):
-        written = getattr(data, field).strip()
+        written = typed[field]
         setattr(item, text_field, written)
         setattr(item, date_field, None)
         if not written or f"item-{item.pk}-{field}" in errors:
@@ -235,12 +329,21 @@ def _read_dates(
 
 @transaction.atomic
 def plan_save(
-    *, plan: ActionPlan, version: int, items: dict[int, ItemInput], by: User, submit: bool
+    *,
+    plan: ActionPlan,
+    version: int | None,
+    items: Mapping[int, ItemInput],
+    by: User,
+    submit: bool,
 ) -> ActionPlan:
     """Saves the unit's plan as a draft, or submits it to the inspectors.
 
-    A draft may be incomplete but never holds a date Granska cannot read; a submitted plan has
-    every field of every item. A save based on an older version raises `PlanConflict`."""
+    `items` maps an item's id to its input; an item left out keeps what is saved, and a field
+    not sent (None) is refused, never read as empty. A draft may be incomplete but never holds a
+    date Granska cannot read; a submitted plan has every field of every item filled in. A save
+    based on an older version raises `PlanConflict`; one that names no version is refused."""
+    if version is None:
+        raise ValidationError({"plan": not_versioned()})
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if not plan.writable:
         raise ValidationError(
@@ -254,7 +357,7 @@ def plan_save(
     errors: dict[str, list[str]] = {}
     stored = list(plan.items.all())
     for item in stored:
-        _read_dates(item, items.get(item.pk, ItemInput()), errors, complete=submit)
+        _read_dates(item, items.get(item.pk) or item_as_saved(item), errors, complete=submit)
     if errors:
         raise ValidationError(errors)
     for item in stored:  # one save each, so that the history keeps every item's change
@@ -284,23 +387,50 @@ def _decidable(plan: ActionPlan) -> ActionPlan:
 
 @transaction.atomic
 def plan_return(
-    *, plan: ActionPlan, by: User, comments: dict[int, str], comment: str = ""
+    *, plan: ActionPlan, by: User, comments: Mapping[int, str], comment: str = ""
 ) -> ActionPlan:
-    """Returns a submitted plan to the unit with a comment on each item that needs work."""
+    """Returns a submitted plan to the unit with a comment on each item that needs work.
+
+    `comments` maps an item's id to its comment; an item left out has none. Each return is a
+    decision of its own, so a comment not given replaces no saved one: the last return's
+    comments are the unit's to answer, and its history keeps the earlier."""
     plan = _decidable(plan)
-    items = list(plan.items.all())
-    comments = {pk: text.strip() for pk, text in comments.items() if text.strip()}
-    if not comments and not comment.strip():
+    items = {item.pk: item for item in plan.items.all()}
+    errors: dict[str, list[str]] = {}
+    plan_comment = clean_text(comment).strip()
+    problem = too_long(
+        plan_comment,
+        RETURN_COMMENT_MAX_CHARS,
+        _("The comment on the plan may be at most %(limit)s characters; it is %(length)s."),
+    )
+    if problem:
+        errors["comment"] = [problem]
+    cleaned: dict[int, str] = {}
+    for pk, text in comments.items():
+        if pk not in items:
+            continue
+        cleaned[pk] = clean_text(text).strip()
+        problem = too_long(
+            cleaned[pk],
+            RETURN_COMMENT_MAX_CHARS,
+            _("The comment on %(item)s may be at most %(limit)s characters; it is %(length)s."),
+            item=str(items[pk]),
+        )
+        if problem:
+            errors[f"comment-{pk}"] = [problem]
+    if errors:
+        raise ValidationError(errors)
+    if not any(cleaned.values()) and not plan_comment:
         raise ValidationError(
             {"comment": _("Say what the unit must change: comment on at least one action.")}
         )
-    for item in items:
-        new = comments.get(item.pk, "")
+    for pk, item in items.items():
+        new = cleaned.get(pk, "")
         if item.return_comment != new:
             item.return_comment = new
             item.save(update_fields=["return_comment"])
     plan.status = PlanStatus.ATERFORVISAD
-    plan.return_comment = comment.strip()
+    plan.return_comment = plan_comment
     plan.decided_at, plan.decided_by = timezone.now(), by
     plan.version += 1
     plan.save(
@@ -371,9 +501,14 @@ def plan_accept(*, plan: ActionPlan, by: User) -> ActionPlan:
 
 @transaction.atomic
 def followup_report(
-    *, item: ActionItem, by: User, text: str, attachment: UploadedFile[bytes] | None = None
+    *,
+    item: ActionItem,
+    by: User,
+    text: str,
+    attachment: UploadedFile[bytes] | None = None,
 ) -> FollowUpReport:
-    """The unit reports what was done for one action of an accepted plan."""
+    """The unit reports what was done for one action of an accepted plan, optionally with a
+    file, stored under a safe name (`attachment_name`)."""
     item = ActionItem.objects.select_for_update().select_related("plan").get(pk=item.pk)
     if item.plan.status != PlanStatus.GODKAND:
         raise ValidationError({"text": _("Actions are followed up once the plan is accepted.")})
@@ -384,8 +519,17 @@ def followup_report(
         raise ValidationError(
             {"text": _("The report of this action awaits the answer; it cannot be added to.")}
         )
-    if not text.strip():
+    text = clean_text(text).strip()
+    if not text:
         raise ValidationError({"text": _("Describe what was done.")})
+    problem = too_long(
+        text,
+        FOLLOWUP_TEXT_MAX_CHARS,
+        _("The report on %(item)s may be at most %(limit)s characters; it is %(length)s."),
+        item=str(item),
+    )
+    if problem:
+        raise ValidationError({"text": problem})
     if attachment is not None and attachment.size and attachment.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
             {
@@ -395,16 +539,13 @@ def followup_report(
         )
     if attachment is not None:
         attachment_check(attachment)
-    report = FollowUpReport(item=item, text=text.strip(), reported_by=by)
+    report = FollowUpReport(item=item, text=text, reported_by=by)
     if attachment is not None:
-        report.attachment.save(attachment.name or "bilaga", attachment, save=False)
+        report.attachment.save(attachment_name(attachment.name or ""), attachment, save=False)
     report.save()
     item.followup = FollowUp.REPORTED
     item.save(update_fields=["followup"])
     return report
-
-
-MAX_ATTACHMENT_BYTES = MAX_UPLOAD_BYTES
 
 
 @transaction.atomic
@@ -423,10 +564,18 @@ def followup_decide(
         raise ValidationError({"decision": _("A newer report of this action awaits the answer.")})
     if decision not in Decision.values:
         raise ValidationError({"decision": _("Confirm the report or ask for more.")})
-    if decision == Decision.MORE and not comment.strip():
+    comment = clean_text(comment).strip()
+    if decision == Decision.MORE and not comment:
         raise ValidationError({"comment": _("Say what more the unit must do or show.")})
+    problem = too_long(
+        comment,
+        DECISION_COMMENT_MAX_CHARS,
+        _("The comment may be at most %(limit)s characters; it is %(length)s."),
+    )
+    if problem:
+        raise ValidationError({"comment": problem})
     report.decision = decision
-    report.decision_comment = comment.strip()
+    report.decision_comment = comment
     report.decided_by, report.decided_at = by, timezone.now()
     report.save(update_fields=["decision", "decision_comment", "decided_by", "decided_at"])
     if decision == Decision.CONFIRMED:

@@ -17,7 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from granska.actionplans.attachments import ACCEPTED_EXTENSIONS
 from granska.actionplans.calendar import calendar_render
-from granska.actionplans.models import ActionPlan, Decision, FollowUp, FollowUpReport, PlanStatus
+from granska.actionplans.models import (
+    ActionItem,
+    ActionPlan,
+    Decision,
+    FollowUp,
+    FollowUpReport,
+    PlanStatus,
+)
 from granska.actionplans.selectors import followup_overview, plan_items
 from granska.actionplans.services import (
     ITEM_FIELDS,
@@ -33,6 +40,7 @@ from granska.actionplans.services import (
 )
 from granska.reviews.models import Review, Unit
 from granska.reviews.views.common import request_user, visible_review
+from granska.text import form_int
 
 logger = logging.getLogger(__name__)
 
@@ -47,9 +55,10 @@ def _plan(request: HttpRequest, pk: int) -> tuple[Review, ActionPlan]:
 
 
 def _submitted_items(request: HttpRequest, plan: ActionPlan) -> dict[int, ItemInput]:
+    """Every item of the plan as the form sent it; a field it did not send is None."""
     ids = plan.items.values_list("pk", flat=True)
     return {
-        pk: ItemInput(**{name: request.POST.get(f"item-{pk}-{name}", "") for name in ITEM_FIELDS})
+        pk: ItemInput(**{name: request.POST.get(f"item-{pk}-{name}") for name in ITEM_FIELDS})
         for pk in ids
     }
 
@@ -63,13 +72,29 @@ def _render(
     errors: dict[str, list[str]] | None = None,
     conflict: bool = False,
     status: int = 200,
+    failed: str = "",
+    form_errors: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
+    """The plan page. `submitted` and `errors` are the plan form's as sent; `failed` names
+    another of the page's forms that was refused ("decide", "report-<item>", "confirm-<report>"),
+    shown again with what was typed in it and `form_errors` beside its fields."""
     user = request_user(request)
     items = plan_items(plan)
     errors = errors or {}
+    form_errors = form_errors or {}
+    typed = request.POST if failed else None
+
+    def typed_in(form: str, name: str) -> str:
+        return (typed.get(name) or "") if typed is not None and failed == form else ""
+
+    def errors_in(form: str, *names: str) -> list[str]:
+        if failed != form:
+            return []
+        return [text for name in names for text in form_errors.get(name, [])]
+
     rows = []
     for item in items:
-        typed = submitted.get(item.pk) if submitted else None
+        typed_item = submitted.get(item.pk) if submitted else None
         values = {
             "action": item.action,
             "completion": item.completion_text,
@@ -79,8 +104,17 @@ def _render(
             "followup_responsible": item.followup_responsible,
             "followup_responsible_email": item.followup_responsible_email,
         }
-        shown = {name: getattr(typed, name) for name in ITEM_FIELDS} if typed else values
+        shown = values
+        if typed_item:
+            # What the person typed; where the form sent nothing, what is saved.
+            shown = {
+                name: value if (value := getattr(typed_item, name)) is not None else values[name]
+                for name in ITEM_FIELDS
+            }
         reports = list(item.reports.all())
+        awaiting = reports[-1] if reports and not reports[-1].decision else None
+        report_form = f"report-{item.pk}"
+        confirm_form = f"confirm-{awaiting.pk}" if awaiting else ""
         rows.append(
             {
                 "item": item,
@@ -88,7 +122,13 @@ def _render(
                 "saved": values,
                 "errors": {name: errors.get(f"item-{item.pk}-{name}", []) for name in ITEM_FIELDS},
                 "reports": reports,
-                "awaiting": reports[-1] if reports and not reports[-1].decision else None,
+                "awaiting": awaiting,
+                "return_typed": typed_in("decide", f"comment-{item.pk}"),
+                "return_errors": errors_in("decide", f"comment-{item.pk}"),
+                "report_typed": typed_in(report_form, "text"),
+                "report_errors": errors_in(report_form, "text", "attachment"),
+                "answer_typed": typed_in(confirm_form, "comment") if awaiting else "",
+                "answer_errors": errors_in(confirm_form, "comment", "decision") if awaiting else [],
             }
         )
     may_write = user.has_perm("actionplans.write_plan", review)
@@ -99,6 +139,9 @@ def _render(
         "rows": rows,
         "errors": errors,
         "conflict": conflict,
+        "failed": failed,
+        "decide_typed": typed_in("decide", "comment"),
+        "decide_errors": errors_in("decide", "comment", "plan", "decision"),
         "may_write": may_write and plan.writable,
         # A plan never submitted is the unit's own draft: others see that it is under way.
         "show_items": may_write or plan.submitted_at is not None,
@@ -117,6 +160,30 @@ def _render(
     return render(request, "actionplans/plan.html", context, status=status)
 
 
+def _refused(
+    request: HttpRequest,
+    review: Review,
+    plan: ActionPlan,
+    error: ValidationError,
+    *,
+    form: str,
+    still_open: bool,
+    item: ActionItem | None = None,
+) -> HttpResponse:
+    """A refused decision, report or answer: while its form is still on the page, the page
+    again with what was typed and the errors beside the fields (422); otherwise (the plan or
+    report moved on meanwhile) the plan page with the reasons as messages."""
+    if still_open:
+        return _render(
+            request, review, plan, failed=form, form_errors=error.message_dict, status=422
+        )
+    for text in error.messages:
+        if item is not None:
+            text = _("Action %(item)s: %(text)s") % {"item": item, "text": text}
+        messages.error(request, text)
+    return redirect("actionplans:plan", pk=review.pk)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -129,12 +196,12 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     submitted = _submitted_items(request, plan)
     submit = request.POST.get("intent") == "submit"
     try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
-    try:
         plan_save(
-            plan=plan, version=version, items=submitted, by=request_user(request), submit=submit
+            plan=plan,
+            version=form_int(request.POST.get("version")),
+            items=submitted,
+            by=request_user(request),
+            submit=submit,
         )
     except PlanConflict as conflict:
         return _render(
@@ -159,8 +226,9 @@ def plan_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     if not user.has_perm("actionplans.decide_plan", review):
         raise PermissionDenied
+    decision = request.POST.get("decision")
     try:
-        if request.POST.get("decision") == "accept":
+        if decision == "accept":
             plan_accept(plan=plan, by=user)
             messages.success(
                 request,
@@ -169,7 +237,7 @@ def plan_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                     "is issued again."
                 ),
             )
-        else:
+        elif decision == "return":
             comments = {
                 item.pk: request.POST.get(f"comment-{item.pk}", "") for item in plan.items.all()
             }
@@ -177,9 +245,18 @@ def plan_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                 plan=plan, by=user, comments=comments, comment=request.POST.get("comment", "")
             )
             messages.success(request, _("The action plan is returned to the unit."))
+        else:
+            raise ValidationError({"decision": _("Accept the plan or return it to the unit.")})
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
+        plan.refresh_from_db()
+        return _refused(
+            request,
+            review,
+            plan,
+            error,
+            form="decide",
+            still_open=plan.status == PlanStatus.INLAMNAD,
+        )
     return redirect("actionplans:plan", pk=review.pk)
 
 
@@ -199,10 +276,21 @@ def followup_report_view(request: HttpRequest, pk: int, item_pk: int) -> HttpRes
             attachment=request.FILES.get("attachment"),
         )
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, _("Action %(item)s: %(text)s") % {"item": item, "text": text})
-    else:
-        messages.success(request, _("The follow-up of %(item)s is reported.") % {"item": item})
+        item.refresh_from_db()
+        still_open = plan.status == PlanStatus.GODKAND and item.followup in (
+            FollowUp.OPEN,
+            FollowUp.MORE,
+        )
+        return _refused(
+            request,
+            review,
+            plan,
+            error,
+            form=f"report-{item.pk}",
+            still_open=still_open,
+            item=item,
+        )
+    messages.success(request, _("The follow-up of %(item)s is reported.") % {"item": item})
     return redirect("actionplans:plan", pk=review.pk)
 
 
@@ -223,10 +311,17 @@ def followup_decide_view(request: HttpRequest, pk: int, report_pk: int) -> HttpR
             comment=request.POST.get("comment", ""),
         )
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, _("The answer on %(item)s is saved.") % {"item": report.item})
+        report.refresh_from_db()
+        latest = report.item.reports.order_by("-reported_at", "-pk").first()
+        return _refused(
+            request,
+            review,
+            plan,
+            error,
+            form=f"confirm-{report.pk}",
+            still_open=not report.decision and latest == report,
+        )
+    messages.success(request, _("The answer on %(item)s is saved.") % {"item": report.item})
     return redirect("actionplans:plan", pk=review.pk)
 
 

@@ -31,13 +31,13 @@ from granska.text import invisible_characters
 
 # The grading rules need A (best), B and D; C is used by four-level scales only.
 VALID_SCALES = (("A", "B", "D"), ("A", "B", "C", "D"))
-
 # What an area code and a criterion code may be: they appear in URLs (/omrade/E/), in form
 # fields and in the reports, so only capital letters and digits. An area is a capital letter,
-# perhaps with a digit (A … H, or A1 in a protocol with more areas); a criterion is its area's
-# code followed by a number (E13). The URL converters use the same patterns.
-AREA_CODE_PATTERN = r"[A-Z][0-9]?"
-CRITERION_CODE_PATTERN = r"[A-Z][0-9]?[0-9]{1,3}"
+# then at most three capitals or digits ("E"; a later protocol may number its areas, "BT1"); a
+# criterion is its area's code followed by a number (E13). The URL converters
+# (granska.converters) match exactly these.
+AREA_CODE_PATTERN = r"[A-Z][A-Z0-9]{0,3}"
+CRITERION_CODE_PATTERN = r"[A-Z][A-Z0-9]{0,3}[0-9]{1,3}"
 
 # A catalog is some tens of kilobytes; anything much larger is not one.
 MAX_CATALOG_BYTES = 2 * 2**20
@@ -466,8 +466,8 @@ def _read_area(
         reader.problem(
             f"{place}.code",
             _(
-                "'%(code)s' is not an area code: write a capital letter A–Z, perhaps followed "
-                "by a digit, e.g. E"
+                "'%(code)s' is not an area code: write a capital letter A–Z, then at most three "
+                "capitals or digits, e.g. E"
             )
             % {"code": _shown(code)},
         )
@@ -521,7 +521,7 @@ def _read_area(
             )
             c_code = ""
         if c_code:
-            if code and not re.fullmatch(re.escape(code) + "[0-9]+", c_code):
+            if code and not re.fullmatch(re.escape(code) + "[0-9]{1,3}", c_code):
                 reader.problem(
                     f"{c_place}.code",
                     _("a criterion of area %(area)s must have a code beginning with %(area)s")

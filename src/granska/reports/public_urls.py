@@ -2,11 +2,12 @@
 
 from django.urls import path
 
+import granska.converters  # noqa: F401 - registers the path converters used below
 from granska.reports import views
 
 app_name = "published"
 
 urlpatterns = [
     path("", views.published_list_view, name="list"),
-    path("<int:pk>.pdf", views.published_pdf_view, name="pdf"),
+    path("<id:pk>.pdf", views.published_pdf_view, name="pdf"),
 ]

@@ -11,10 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from granska.accounts.models import User
+from granska.refusals import too_long
+from granska.reports.limits import ANSWER_MAX_CHARS, COMMENT_MAX_CHARS
 from granska.reports.models import CommentDecision, DraftComment, FinalReport
 from granska.reports.pdf import pdf_render
 from granska.reports.selectors import report_data, report_is_draft
 from granska.reviews.models import Review, Status
+from granska.text import clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +64,6 @@ def report_issue_final(*, review: Review, by: User) -> FinalReport:
 
 
 SUMMARY = "summary"
-COMMENT_MAX_CHARS = 5000
 
 
 def draft_sections(review: Review) -> list[str]:
@@ -82,13 +84,16 @@ def draft_comment_add(*, review: Review, by: User, section: str, text: str) -> D
         )
     if section not in draft_sections(review):
         raise ValidationError({"section": _("Choose a section of the report.")})
-    text = text.strip()
+    text = clean_text(text).strip()
     if not text:
         raise ValidationError({"text": _("Write the comment.")})
-    if len(text) > COMMENT_MAX_CHARS:
-        raise ValidationError(
-            {"text": _("At most %(limit)d characters.") % {"limit": COMMENT_MAX_CHARS}}
-        )
+    problem = too_long(
+        text,
+        COMMENT_MAX_CHARS,
+        _("The comment may be at most %(limit)s characters; it is %(length)s."),
+    )
+    if problem:
+        raise ValidationError({"text": problem})
     return DraftComment.objects.create(review=review, section=section, text=text, by=by)
 
 
@@ -106,9 +111,16 @@ def draft_comment_answer(
         raise ValidationError({"answer": _("The comment is already answered.")})
     if decision not in CommentDecision.values:
         raise ValidationError({"decision": _("Say whether the report is changed.")})
-    answer = answer.strip()
+    answer = clean_text(answer).strip()
     if not answer:
         raise ValidationError({"answer": _("Write the answer.")})
+    problem = too_long(
+        answer,
+        ANSWER_MAX_CHARS,
+        _("The answer may be at most %(limit)s characters; it is %(length)s."),
+    )
+    if problem:
+        raise ValidationError({"answer": problem})
     comment.answer, comment.decision = answer, decision
     comment.answered_by, comment.answered_at = by, timezone.now()
     comment.save(update_fields=["answer", "decision", "answered_by", "answered_at"])

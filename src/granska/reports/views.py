@@ -27,6 +27,7 @@ from granska.reports.selectors import (
 from granska.reports.services import (
     draft_comment_add,
     draft_comment_answer,
+    draft_sections,
     report_issue_final,
 )
 from granska.reviews.models import Review
@@ -58,16 +59,23 @@ def _stored_pdf(review: Review, report: FinalReport) -> HttpResponse:
     return response
 
 
-@require_GET
-@login_required
-def report_view(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _readable_report(request, pk)
+def _render_report(
+    request: HttpRequest,
+    review: Review,
+    *,
+    failed: str = "",
+    form_errors: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The report page. `failed` names a comment form that was refused ("comment-<section>",
+    "answer-<comment>"): it is shown again with what was typed and the errors beside it."""
     user = request_user(request)
     comments: dict[str, list[DraftComment]] = {}
     for comment in DraftComment.objects.filter(review=review).select_related("by", "answered_by"):
         comments.setdefault(comment.section, []).append(comment)
     may_comment = user.has_perm("reports.comment_draft", review)
     may_answer = user.has_perm("reports.answer_comment", review)
+    typed = request.POST.get("answer" if failed.startswith("answer-") else "text", "")
     context = html_context(report_data(review)) | {
         "review": review,
         "versions": list(FinalReport.objects.filter(review=review).order_by("-version")),
@@ -76,8 +84,17 @@ def report_view(request: HttpRequest, pk: int) -> HttpResponse:
         "comments": comments if comments or may_comment else None,
         "may_comment": may_comment,
         "may_answer": may_answer and report_is_draft(review),
+        "failed": failed,
+        "failed_typed": typed if failed else "",
+        "failed_errors": [text for texts in (form_errors or {}).values() for text in texts],
     }
-    return render(request, "reports/report.html", context)
+    return render(request, "reports/report.html", context, status=status)
+
+
+@require_GET
+@login_required
+def report_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_report(request, _readable_report(request, pk))
 
 
 @require_POST
@@ -96,6 +113,15 @@ def comment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
             text=request.POST.get("text", ""),
         )
     except ValidationError as error:
+        if "text" in error.message_dict and section in draft_sections(review):
+            # The section's form is on the page: show it again, with the text and why.
+            return _render_report(
+                request,
+                review,
+                failed=f"comment-{section}",
+                form_errors=error.message_dict,
+                status=422,
+            )
         for message in error.messages:
             messages.error(request, message)
         return redirect("reports:html", pk=review.pk)
@@ -119,6 +145,15 @@ def comment_answer_view(request: HttpRequest, pk: int, comment_pk: int) -> HttpR
             decision=request.POST.get("decision", ""),
         )
     except ValidationError as error:
+        comment.refresh_from_db()
+        if comment.answered_at is None and report_is_draft(review):
+            return _render_report(
+                request,
+                review,
+                failed=f"answer-{comment.pk}",
+                form_errors=error.message_dict,
+                status=422,
+            )
         for message in error.messages:
             messages.error(request, message)
     else:

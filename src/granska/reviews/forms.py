@@ -1,4 +1,5 @@
 from dataclasses import dataclass, field
+from typing import Any
 
 from django import forms
 from django.http import QueryDict
@@ -6,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import Area, ProtocolVersion, Regulation
-from granska.reviews.models import CareProvider, Region, Review, Specialty, Status, Unit
+from granska.refusals import not_sent
+from granska.reviews.limits import CARE_PROVIDER_NAME_MAX_CHARS, UNIT_NAME_MAX_CHARS
+from granska.reviews.models import Region, Review, Specialty, Status, Unit, UnitKind
+from granska.text import form_int
 
 
 class ReviewFilterForm(forms.Form):
@@ -26,24 +30,24 @@ class ReviewFilterForm(forms.Form):
     )
 
 
-class UnitForm(forms.ModelForm[Unit]):
-    """Registering a unit: the care provider may be a new one, typed by name."""
+class UnitForm(forms.Form):
+    """Registering a unit (`services.unit_register` checks and stores it): the care provider
+    may be a new one, typed by name."""
 
+    name = forms.CharField(
+        label=_("Name"), widget=forms.TextInput(attrs={"maxlength": UNIT_NAME_MAX_CHARS})
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all())
+    specialty = forms.ModelChoiceField(label=_("Specialty"), queryset=Specialty.objects.all())
     care_provider_name = forms.CharField(
         label=_("Care provider"),
-        max_length=200,
-        help_text=_("An existing care provider by its exact name, or a new one."),
+        widget=forms.TextInput(attrs={"maxlength": CARE_PROVIDER_NAME_MAX_CHARS}),
+        help_text=_(
+            "An existing care provider by its name (capitals and spaces do not matter), or a "
+            "new one."
+        ),
     )
-
-    class Meta:
-        model = Unit
-        fields = ("name", "kind", "region", "specialty")
-
-    def save(self, commit: bool = True) -> Unit:
-        self.instance.care_provider = CareProvider.objects.get_or_create(
-            name=self.cleaned_data["care_provider_name"].strip()
-        )[0]
-        return super().save(commit)
 
 
 class BookingForm(forms.Form):
@@ -79,6 +83,13 @@ class BookingChangeForm(forms.Form):
         help_text=_("Published final reports are open to everyone on the public report list."),
     )
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # An empty date clears it; a date the form did not send at all must not.
+        if "visit_date" not in self.data:
+            self.add_error("visit_date", not_sent(str(self.fields["visit_date"].label)))
+        return cleaned
+
 
 class AssignForm(forms.Form):
     inspector = forms.ModelChoiceField(
@@ -86,66 +97,90 @@ class AssignForm(forms.Form):
     )
 
 
-class SummaryForm(forms.Form):
-    """The report's three summary lists, one point a line, and the version they were read at."""
+SUMMARY_FIELDS = ("strengths", "weaknesses", "improvements")
 
-    strengths = forms.CharField(
+
+class SentTextField(forms.CharField):
+    """A text field that, when the form did not send it, shows the saved text again (its
+    initial value) rather than an empty box that a second save would store."""
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        return initial if data is None else data
+
+
+class SummaryForm(forms.Form):
+    """The report's three summary lists, one point a line, and the version they were read at.
+
+    A list the form did not send is None in `cleaned_data`, never "", so that `summary_save`
+    refuses it instead of erasing the saved list; its length is the service's to check."""
+
+    strengths = SentTextField(
         label=_("Strengths"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
-        max_length=20_000,
         help_text=_("One point a line."),
     )
-    weaknesses = forms.CharField(
+    weaknesses = SentTextField(
         label=_("Weaknesses"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
-        max_length=20_000,
         help_text=_("One point a line."),
     )
-    improvements = forms.CharField(
+    improvements = SentTextField(
         label=_("Improvement potential"),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
-        max_length=20_000,
         help_text=_("One point a line."),
     )
     fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in (*SUMMARY_FIELDS, "fingerprint"):
+            if name not in self.data:
+                cleaned[name] = None
+        return cleaned
+
+
+# A finding as the form sent it: outcome, note, source; None for a part the form did not send.
+SentFinding = tuple[str | None, str | None, str | None]
+# A grade as the form sent it: grade, reason; None for a part the form did not send.
+SentGrade = tuple[str | None, str | None]
 
 
 @dataclass
 class AreaInput:
     """What the assessment form of one area submitted, read leniently (validation is the
-    service's): criterion code -> (outcome, note, source); regulation -> (grade, reason)."""
+    service's): criterion code -> (outcome, note, source); regulation -> (grade, reason).
 
-    findings: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    grades: dict[str, tuple[str, str]] = field(default_factory=dict)
-    narrative: str = ""
+    A criterion or regulation is there when the form sent any of its fields, and a part it did
+    not send is None, as is a narrative or version not sent: `area_save` refuses them all,
+    since reading them as empty would erase what is saved."""
+
+    findings: dict[str, SentFinding] = field(default_factory=dict)
+    grades: dict[str, SentGrade] = field(default_factory=dict)
+    narrative: str | None = None
     version: int | None = None
 
 
 def area_input_from_post(post: QueryDict, review: Review, area: Area) -> AreaInput:
     """Reads the assessment form of `area` from a POST."""
-    findings = {}
+    findings: dict[str, SentFinding] = {}
     for criterion in area.criteria.all():
         if not any(criterion.applies_to(r) for r in review.regulations):
             continue
-        code = criterion.code
-        if f"outcome-{code}" in post or f"note-{code}" in post:
-            findings[code] = (
-                post.get(f"outcome-{code}", ""),
-                post.get(f"note-{code}", ""),
-                post.get(f"source-{code}", ""),
-            )
-    grades = {}
+        names = [f"{part}-{criterion.code}" for part in ("outcome", "note", "source")]
+        if any(name in post for name in names):
+            outcome, note, source = (post.get(name) for name in names)
+            findings[criterion.code] = (outcome, note, source)
+    grades: dict[str, SentGrade] = {}
     for regulation in review.regulations:
         year = Regulation(regulation).year
-        if f"grade-{year}" in post:
-            grades[regulation] = (post.get(f"grade-{year}", ""), post.get(f"reason-{year}", ""))
-    raw_version = post.get("version", "")
+        if f"grade-{year}" in post or f"reason-{year}" in post:
+            grades[regulation] = (post.get(f"grade-{year}"), post.get(f"reason-{year}"))
     return AreaInput(
         findings=findings,
         grades=grades,
-        narrative=post.get("narrative", ""),
-        version=int(raw_version) if raw_version.isdigit() else None,
+        narrative=post.get("narrative"),
+        version=form_int(post.get("version")),
     )

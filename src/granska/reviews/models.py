@@ -1,54 +1,134 @@
 import secrets
+from collections.abc import Collection
+from typing import Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from granska.catalog.models import Area, Criterion, ProtocolVersion, Regulation
+from granska.refusals import too_long
+from granska.reviews.limits import (
+    CARE_PROVIDER_NAME_MAX_CHARS,
+    REGION_NAME_MAX_CHARS,
+    SPECIALTY_NAME_MAX_CHARS,
+    UNIT_NAME_MAX_CHARS,
+)
+from granska.text import clean_line
 
 
-class Region(models.Model):
+def name_key(name: str) -> str:
+    """How two names in a register compare: as one clean line (white space collapsed, invisible
+    characters gone) and whatever the case, so that "region  österå" is "Region Österå"."""
+    return clean_line(name).casefold()
+
+
+class Register(models.Model):
+    """A name in one of the kansli's registers (regions, care providers, specialties), kept as one
+    clean line and unique whatever its case and spacing: a name typed differently finds the one
+    registered, instead of making a second whose ties (an inspector's employer) nobody sees.
+
+    The database holds it with a unique constraint on the lower-cased name (PostgreSQL folds
+    every letter; SQLite only A to Z), and `clean` and `named` compare in Python, every letter."""
+
+    # Each register sizes its own column (reviews.limits).
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        # The name is checked by `clean`, as the one clean line it is stored as.
+        self.name = clean_line(self.name)
+        super().clean_fields(exclude={*(exclude or ()), "name"})
+
+    def clean(self) -> None:
+        self.name = clean_line(self.name)
+        field = self._meta.get_field("name")
+        limit = field.max_length if isinstance(field, models.CharField) else None
+        message = gettext("The name may be at most %(limit)s characters; it is %(length)s.")
+        problem = too_long(self.name, limit or 0, message)
+        if not self.name:
+            problem = gettext("Give the name.")
+        if problem:
+            raise ValidationError({"name": problem})
+        other = type(self).named(self.name)
+        if other is not None and other.pk != self.pk:
+            raise ValidationError(
+                {
+                    "name": gettext("There is already a %(register)s named “%(name)s”.")
+                    % {"register": self._meta.verbose_name, "name": other.name}
+                }
+            )
+
+    @classmethod
+    def named(cls, name: str) -> Self | None:
+        """The one registered under `name`, compared as `name_key` does; None if there is none.
+        Registers hold some hundred names: they are compared here, every letter folded."""
+        key = name_key(name)
+        return next((row for row in cls._default_manager.all() if name_key(row.name) == key), None)
+
+
+class Region(Register):
     """A Swedish region (the regional health authority the unit belongs to)."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=REGION_NAME_MAX_CHARS)
 
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         ordering = ("name",)
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="region_name_unique_any_case",
+                violation_error_message=_("There is already a region of that name."),
+            ),
+        ]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class CareProvider(models.Model):
+class CareProvider(Register):
     """A vårdgivare: the employer responsible for the unit's ST (a region or a private company)."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=CARE_PROVIDER_NAME_MAX_CHARS)
 
     class Meta:
         verbose_name = _("care provider")
         verbose_name_plural = _("care providers")
         ordering = ("name",)
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="care_provider_name_unique_any_case",
+                violation_error_message=_("There is already a care provider of that name."),
+            ),
+        ]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Specialty(models.Model):
+class Specialty(Register):
     """A medical specialty, such as allmänmedicin, whose ST a review looks at."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=SPECIALTY_NAME_MAX_CHARS)
 
     class Meta:
         verbose_name = _("specialty")
         verbose_name_plural = _("specialties")
         ordering = ("name",)
-
-    def __str__(self) -> str:
-        return self.name
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="specialty_name_unique_any_case",
+                violation_error_message=_("There is already a specialty of that name."),
+            ),
+        ]
 
 
 class UnitKind(models.TextChoices):
@@ -65,7 +145,7 @@ def calendar_token_new() -> str:
 class Unit(models.Model):
     """A clinic or vårdcentral that trains ST-läkare and is reviewed about every five years."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=UNIT_NAME_MAX_CHARS)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     care_provider = models.ForeignKey(
         CareProvider,
@@ -100,6 +180,10 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # The name as one clean line, as `unit_register` stores it, when the admin changes it.
+        self.name = clean_line(self.name)
 
 
 class Status(models.TextChoices):

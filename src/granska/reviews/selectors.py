@@ -14,7 +14,7 @@ from granska.catalog.models import Area, Criterion, Level, Regulation
 from granska.catalog.selectors import protocol_areas
 from granska.grading import Suggestion
 from granska.reports.models import DraftComment
-from granska.reviews.forms import AreaInput
+from granska.reviews.forms import AreaInput, SentFinding, SentGrade
 from granska.reviews.lifecycle import INSPECTOR_MOVES, ReviewFacts, move_problems, next_steps
 from granska.reviews.models import (
     AreaAssessment,
@@ -273,7 +273,9 @@ def area_workspace(
     rows = []
     for criterion in in_scope:
         saved = saved_findings.get(criterion.pk, ("", "", ""))
-        value = submitted.findings.get(criterion.code, saved) if submitted else saved
+        value = (
+            _finding_shown(submitted.findings.get(criterion.code), saved) if submitted else saved
+        )
         rows.append(
             FindingRow(
                 criterion=criterion,
@@ -302,7 +304,9 @@ def area_workspace(
                 year=Regulation(regulation).year,
                 suggestion=suggestions[regulation],
                 reasons=suggestion_texts(suggestions[regulation]),
-                value=submitted.grades.get(regulation, saved_grade) if submitted else saved_grade,
+                value=_grade_shown(submitted.grades.get(regulation), saved_grade)
+                if submitted
+                else saved_grade,
                 saved=saved_grade,
                 errors=errors.get(f"grade-{Regulation(regulation).year}", []),
             )
@@ -314,10 +318,28 @@ def area_workspace(
         areas=areas,
         groups=groups,
         grades=grades,
-        narrative=submitted.narrative if submitted else saved_narrative,
+        narrative=submitted.narrative
+        if submitted and submitted.narrative is not None
+        else saved_narrative,
         saved_narrative=saved_narrative,
         version=assessment.version if assessment else 0,
     )
+
+
+def _finding_shown(sent: SentFinding | None, saved: tuple[str, str, str]) -> tuple[str, str, str]:
+    """A finding as the form shows it: each part as sent, the saved one where none was sent."""
+    if sent is None:
+        return saved
+    outcome, note, source = (v if v is not None else s for v, s in zip(sent, saved, strict=True))
+    return outcome, note, source
+
+
+def _grade_shown(sent: SentGrade | None, saved: tuple[str, str]) -> tuple[str, str]:
+    """A grade as the form shows it: each part as sent, the saved one where none was sent."""
+    if sent is None:
+        return saved
+    grade, reason = (v if v is not None else s for v, s in zip(sent, saved, strict=True))
+    return grade, reason
 
 
 @dataclass(frozen=True)

@@ -4,30 +4,103 @@ import datetime
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import Area, Criterion, ProtocolVersion, Regulation
+from granska.refusals import not_sent, not_versioned, too_long
 from granska.reports.services import report_issue_final
 from granska.reviews.forms import AreaInput
 from granska.reviews.lifecycle import REPORT_FINAL, move_problems
+from granska.reviews.limits import (
+    CARE_PROVIDER_NAME_MAX_CHARS,
+    NARRATIVE_MAX_CHARS,
+    NOTE_MAX_CHARS,
+    REASON_MAX_CHARS,
+    SUMMARY_LIST_MAX_CHARS,
+    UNIT_NAME_MAX_CHARS,
+)
 from granska.reviews.models import (
     Affiliation,
     AreaAssessment,
     AreaGrade,
     Assignment,
+    CareProvider,
     Finding,
     Outcome,
+    Region,
     Review,
     Source,
     Specialty,
     Status,
     StatusChange,
     Unit,
+    UnitKind,
+    name_key,
 )
 from granska.reviews.selectors import review_facts
 from granska.reviews.suggestions import area_suggestions
+from granska.text import clean_line, clean_text
+
+
+@transaction.atomic
+def unit_register(
+    *, name: str, kind: str, care_provider_name: str, region: Region, specialty: Specialty
+) -> Unit:
+    """Registers a unit under its care provider: the one registered under that name whatever
+    its case and spacing ("region  österå" is Region Österå), or a new one. Filing a unit under
+    a second spelling of its provider would hide an inspector's tie to the provider, which is
+    what keeps the provider's own inspectors from reviewing it."""
+    name, provider_name = clean_line(name), clean_line(care_provider_name)
+    errors: dict[str, list[str]] = {}
+    for field, value, empty, limit, longer in (
+        (
+            "name",
+            name,
+            _("Give the unit's name."),
+            UNIT_NAME_MAX_CHARS,
+            _("The unit's name may be at most %(limit)s characters; it is %(length)s."),
+        ),
+        (
+            "care_provider_name",
+            provider_name,
+            _("Give the care provider's name."),
+            CARE_PROVIDER_NAME_MAX_CHARS,
+            _("The care provider's name may be at most %(limit)s characters; it is %(length)s."),
+        ),
+    ):
+        problem = too_long(value, limit, longer) if value else empty
+        if problem:
+            errors[field] = [problem]
+    if kind not in UnitKind.values:
+        errors["kind"] = [_("Choose one of the kinds of unit offered.")]
+    if errors:
+        raise ValidationError(errors)
+    care_provider = CareProvider.named(provider_name)
+    if care_provider is None:
+        try:
+            with transaction.atomic():
+                care_provider = CareProvider.objects.create(name=provider_name)
+        except IntegrityError:
+            # Registered by someone else meanwhile, under this name in another case.
+            care_provider = CareProvider.named(provider_name)
+            if care_provider is None:
+                raise
+    same = next((u for u in care_provider.units.all() if name_key(u.name) == name_key(name)), None)
+    if same is not None:
+        raise ValidationError(
+            {
+                "name": _("%(provider)s already has a unit named “%(unit)s”.")
+                % {"provider": care_provider.name, "unit": same.name}
+            }
+        )
+    unit = Unit(
+        name=name, kind=kind, care_provider=care_provider, region=region, specialty=specialty
+    )
+    unit.full_clean()
+    unit.save()
+    return unit
 
 
 @transaction.atomic
@@ -99,12 +172,40 @@ def finding_record(
         raise ValidationError({"outcome": _("Choose one of the findings offered.")})
     if source and source not in Source.values:
         raise ValidationError({"source": _("Choose one of the sources offered.")})
+    note = _note_text(note)
+    problem = too_long(
+        note,
+        NOTE_MAX_CHARS,
+        _("The note on %(code)s may be at most %(limit)s characters; it is %(length)s."),
+        code=criterion.code,
+    )
+    if problem:
+        raise ValidationError({"note": problem})
     finding, _created = Finding.objects.update_or_create(
         review=review,
         criterion=criterion,
-        defaults={"outcome": outcome, "note": note.strip(), "source": source},
+        defaults={"outcome": outcome, "note": note, "source": source},
     )
     return finding
+
+
+def _note_text(note: str) -> str:
+    """A finding's note as stored: invisible characters gone, no white space around it."""
+    return clean_text(note).strip()
+
+
+def _narrative_checked(area: Area, narrative: str) -> str:
+    """The narrative as stored; ValidationError (on "narrative") when it is too long."""
+    narrative = clean_text(narrative).strip()
+    problem = too_long(
+        narrative,
+        NARRATIVE_MAX_CHARS,
+        _("The narrative of area %(area)s may be at most %(limit)s characters; it is %(length)s."),
+        area=area.code,
+    )
+    if problem:
+        raise ValidationError({"narrative": problem})
+    return narrative
 
 
 @transaction.atomic
@@ -113,7 +214,7 @@ def assessment_write(*, review: Review, area: Area, narrative: str) -> AreaAsses
     if area.protocol_id != review.protocol_id:
         raise ValidationError({"area": _("The area is not part of this review's protocol.")})
     assessment, _created = AreaAssessment.objects.update_or_create(
-        review=review, area=area, defaults={"narrative": narrative.strip()}
+        review=review, area=area, defaults={"narrative": _narrative_checked(area, narrative)}
     )
     return assessment
 
@@ -151,7 +252,19 @@ def area_grade_set(
     suggestion = area_suggestions(
         area, criteria, outcomes, [regulation], max_ki_exceptions=review.protocol.max_ki_exceptions
     )[regulation]
-    reason = reason.strip()
+    reason = clean_text(reason).strip()
+    problem = too_long(
+        reason,
+        REASON_MAX_CHARS,
+        _(
+            "The reason for the grade of area %(area)s under %(regulation)s may be at most "
+            "%(limit)s characters; it is %(length)s."
+        ),
+        area=area.code,
+        regulation=regulation,
+    )
+    if problem:
+        raise ValidationError({"reason": problem})
     if grade != suggestion.grade and not reason:
         raise ValidationError(
             {
@@ -289,13 +402,15 @@ def area_save(*, review: Review, area: Area, data: AreaInput) -> AreaAssessment:
     """Saves one area's findings, grades and narrative together, or nothing.
 
     `data.version` is the area's version the form was built from; if someone has saved since,
-    AreaConflict is raised and nothing is written. A grade departing from the suggestion that
-    the submitted findings give needs a reason (ValidationError naming the field).
+    AreaConflict is raised and nothing is written. A part of the form that was not sent (None)
+    is refused, never read as empty. A grade departing from the suggestion that the submitted
+    findings give needs a reason (ValidationError naming the field).
     """
+    findings, grades, narrative, version = _area_sent(data)
     assessment, _created = AreaAssessment.objects.select_for_update().get_or_create(
         review=review, area=area
     )
-    if assessment.version != data.version:
+    if assessment.version != version:
         raise AreaConflict(assessment)
     criteria = {c.code: c for c in area.criteria.all()}
     saved = {
@@ -305,9 +420,18 @@ def area_save(*, review: Review, area: Area, data: AreaInput) -> AreaAssessment:
         )
     }
     errors: dict[str, list[str]] = {}
-    for code, (outcome, note, source) in data.findings.items():
-        unchanged = saved.get(code, ("", "", ""))
-        if (outcome, note.strip(), source) == unchanged:
+    try:
+        narrative = _narrative_checked(area, narrative)
+    except ValidationError as error:
+        errors["narrative"] = error.messages
+    for code, (outcome, note, source) in findings.items():
+        if code not in criteria:
+            errors[f"finding-{code}"] = [
+                _("%(code)s is not a criterion of area %(area)s.")
+                % {"code": code, "area": area.code}
+            ]
+            continue
+        if (outcome, _note_text(note), source) == saved.get(code, ("", "", "")):
             continue
         try:
             finding_record(
@@ -315,7 +439,7 @@ def area_save(*, review: Review, area: Area, data: AreaInput) -> AreaAssessment:
             )
         except ValidationError as error:
             errors.setdefault(f"finding-{code}", []).extend(error.messages)
-    for regulation, (grade, reason) in data.grades.items():
+    for regulation, (grade, reason) in grades.items():
         if not grade:
             AreaGrade.objects.filter(assessment=assessment, regulation=regulation).delete()
             continue
@@ -324,14 +448,60 @@ def area_save(*, review: Review, area: Area, data: AreaInput) -> AreaAssessment:
                 review=review, area=area, regulation=regulation, grade=grade, reason=reason
             )
         except ValidationError as error:
-            for message in error.messages:
-                errors.setdefault(f"grade-{Regulation(regulation).year}", []).append(message)
+            errors.setdefault(_grade_key(regulation), []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
-    assessment.narrative = data.narrative.strip()
+    assessment.narrative = narrative
     assessment.version += 1  # the row is locked: no one else can move the version meanwhile
     assessment.save()
     return assessment
+
+
+def _grade_key(regulation: str) -> str:
+    """Where the assessment page shows a grade's errors: "grade-2015"."""
+    year = next((r.year for r in Regulation if r.value == regulation), regulation)
+    return f"grade-{year}"
+
+
+def _area_sent(
+    data: AreaInput,
+) -> tuple[dict[str, tuple[str, str, str]], dict[str, tuple[str, str]], str, int]:
+    """The area's input, every part of it sent; ValidationError naming each part that was not."""
+    errors: dict[str, list[str]] = {}
+    findings: dict[str, tuple[str, str, str]] = {}
+    for code, (outcome, note, source) in data.findings.items():
+        labels = (
+            (outcome, _("Finding for %(code)s")),
+            (note, _("Note for %(code)s")),
+            (source, _("Source for %(code)s")),
+        )
+        missing = [not_sent(label % {"code": code}) for value, label in labels if value is None]
+        if missing:
+            errors[f"finding-{code}"] = missing
+        else:
+            findings[code] = (outcome or "", note or "", source or "")
+    grades: dict[str, tuple[str, str]] = {}
+    for regulation, (grade, reason) in data.grades.items():
+        grade_labels = (
+            (grade, _("Grade under %(regulation)s")),
+            (reason, _("Reason under %(regulation)s")),
+        )
+        missing = [
+            not_sent(label % {"regulation": regulation})
+            for value, label in grade_labels
+            if value is None
+        ]
+        if missing:
+            errors[_grade_key(regulation)] = missing
+        else:
+            grades[regulation] = (grade or "", reason or "")
+    if data.narrative is None:
+        errors["narrative"] = [not_sent(_("Narrative"))]
+    if data.version is None:
+        errors["version"] = [not_versioned()]
+    if errors or data.narrative is None or data.version is None:
+        raise ValidationError(errors)
+    return findings, grades, data.narrative, data.version
 
 
 class SummaryConflict(Exception):
@@ -353,21 +523,55 @@ def summary_initial(review: Review) -> dict[str, str]:
     }
 
 
+def summary_labels() -> dict[str, str]:
+    """The summary's three lists by field, as the page names them."""
+    return {
+        "strengths": _("Strengths"),
+        "weaknesses": _("Weaknesses"),
+        "improvements": _("Improvement potential"),
+    }
+
+
 @transaction.atomic
 def summary_save(
-    *, review: Review, strengths: str, weaknesses: str, improvements: str, fingerprint: str
+    *,
+    review: Review,
+    strengths: str | None,
+    weaknesses: str | None,
+    improvements: str | None,
+    fingerprint: str | None,
 ) -> Review:
-    """Saves the three summary lists unless someone else saved them after `fingerprint`."""
+    """Saves the three summary lists unless someone else saved them after `fingerprint`. A list
+    or fingerprint the form did not send (None) is refused, never read as empty."""
+    labels = summary_labels()
+    sent = {"strengths": strengths, "weaknesses": weaknesses, "improvements": improvements}
+    errors = {name: [not_sent(labels[name])] for name, value in sent.items() if value is None}
+    if fingerprint is None:
+        errors["fingerprint"] = [not_versioned()]
+    if errors:
+        raise ValidationError(errors)
     review = Review.objects.select_for_update().get(pk=review.pk)
     if fingerprint != summary_fingerprint(review):
         raise SummaryConflict
-    review.strengths = _lines(strengths)
-    review.weaknesses = _lines(weaknesses)
-    review.improvements = _lines(improvements)
+    lists = {name: _lines(value or "") for name, value in sent.items()}
+    for name, text in lists.items():
+        problem = too_long(
+            text,
+            SUMMARY_LIST_MAX_CHARS,
+            _("The list “%(list)s” may be at most %(limit)s characters; it is %(length)s."),
+            list=labels[name],
+        )
+        if problem:
+            errors[name] = [problem]
+    if errors:
+        raise ValidationError(errors)
+    review.strengths = lists["strengths"]
+    review.weaknesses = lists["weaknesses"]
+    review.improvements = lists["improvements"]
     review.save(update_fields=["strengths", "weaknesses", "improvements", "updated_at"])
     return review
 
 
 def _lines(text: str) -> str:
-    """One point a line, without blank lines or stray spaces."""
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    """One point a line, without blank lines, stray spaces or invisible characters."""
+    return "\n".join(line.strip() for line in clean_text(text).split("\n") if line.strip())

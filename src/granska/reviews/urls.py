@@ -1,5 +1,6 @@
 from django.urls import path
 
+import granska.converters  # noqa: F401 - registers the path converters used below
 from granska.reviews.views import assessment, kansli, pages
 
 app_name = "reviews"
@@ -9,17 +10,17 @@ urlpatterns = [
     path("mina/", pages.home_view, name="home"),
     path("boka/", kansli.booking_view, name="book"),
     path("enheter/", kansli.unit_list_view, name="units"),
-    path("<int:pk>/", pages.review_detail_view, name="detail"),
-    path("<int:pk>/historik/", pages.history_view, name="history"),
-    path("<int:pk>/sammanfattning/", assessment.summary_view, name="summary"),
-    path("<int:pk>/omrade/<str:code>/", assessment.assessment_view, name="assessment"),
+    path("<id:pk>/", pages.review_detail_view, name="detail"),
+    path("<id:pk>/historik/", pages.history_view, name="history"),
+    path("<id:pk>/sammanfattning/", assessment.summary_view, name="summary"),
+    path("<id:pk>/omrade/<area:code>/", assessment.assessment_view, name="assessment"),
     path(
-        "<int:pk>/omrade/<str:code>/forslag/",
+        "<id:pk>/omrade/<area:code>/forslag/",
         assessment.assessment_suggestion_view,
         name="assessment-suggestion",
     ),
-    path("<int:pk>/inspektorer/", kansli.assign_view, name="assign"),
-    path("<int:pk>/inspektorer/<int:user_pk>/ta-bort/", kansli.unassign_view, name="unassign"),
-    path("<int:pk>/status/", kansli.move_view, name="move"),
-    path("<int:pk>/bokning/", kansli.booking_change_view, name="booking-change"),
+    path("<id:pk>/inspektorer/", kansli.assign_view, name="assign"),
+    path("<id:pk>/inspektorer/<id:user_pk>/ta-bort/", kansli.unassign_view, name="unassign"),
+    path("<id:pk>/status/", kansli.move_view, name="move"),
+    path("<id:pk>/bokning/", kansli.booking_change_view, name="booking-change"),
 ]

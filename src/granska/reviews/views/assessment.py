@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from granska.catalog.models import Area
-from granska.reviews.forms import AreaInput, SummaryForm, area_input_from_post
+from granska.reviews.forms import SUMMARY_FIELDS, AreaInput, SummaryForm, area_input_from_post
 from granska.reviews.models import Review, Source, Status
 from granska.reviews.selectors import area_workspace
 from granska.reviews.services import (
@@ -111,6 +111,10 @@ def summary_view(request: HttpRequest, pk: int) -> HttpResponse:
             summary_save(review=review, **form.cleaned_data)
         except SummaryConflict:
             conflict = True
+        except ValidationError as error:
+            for field, texts in error.message_dict.items():
+                # The fingerprint is hidden: its error is the form's as a whole.
+                form.add_error(field if field in SUMMARY_FIELDS else None, texts)
         else:
             messages.success(request, _("The summary is saved."))
             return redirect("reviews:summary", pk=review.pk)

@@ -22,6 +22,7 @@ from granska.reviews.services import (
     review_booking_change,
     review_create,
     review_move,
+    unit_register,
 )
 from granska.reviews.views.common import changeable_review, request_user
 
@@ -31,7 +32,7 @@ def _require_kansli(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _form_errors(form: BookingForm | AssignForm, error: ValidationError) -> None:
+def _form_errors(form: forms.Form, error: ValidationError) -> None:
     for field, messages_ in error.message_dict.items():
         form.add_error(field if field in form.fields else None, messages_)
 
@@ -42,9 +43,13 @@ def unit_list_view(request: HttpRequest) -> HttpResponse:
     _require_kansli(request)
     form = UnitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        unit = form.save()
-        messages.success(request, _("%(unit)s is registered.") % {"unit": unit.name})
-        return redirect("reviews:units")
+        try:
+            unit = unit_register(**form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("%(unit)s is registered.") % {"unit": unit.name})
+            return redirect("reviews:units")
     units = Unit.objects.select_related("care_provider", "region", "specialty")
     status = 422 if form.errors else 200
     return render(request, "reviews/units.html", {"form": form, "units": units}, status=status)
