@@ -6,6 +6,8 @@ no responsible person; what holds a draft or personal data is never kept by a br
 Rows are written straight into the database where the point is text stored before (or past) the
 services' checks: old rows may hold anything."""
 
+import csv
+import datetime
 import hashlib
 import io
 import re
@@ -15,17 +17,21 @@ from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
+import time_machine
 import typst
 from django.conf import settings
+from django.core import mail
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from docx import Document
+from icalendar import Calendar
 
 from granska.actionplans.models import ActionItem, ActionPlan, PlanStatus
-from granska.actionplans.services import ItemInput, plan_accept, plan_save
+from granska.actionplans.services import ItemInput, followup_report, plan_accept, plan_save
 from granska.catalog.models import ProtocolVersion
 from granska.glyphs import coverage
 from granska.reports.docx import docx_render
@@ -40,6 +46,7 @@ from tests.reports.conftest import flat, pdf_pages
 
 pytestmark = pytest.mark.django_db
 
+TZ = datetime.timezone(datetime.timedelta(hours=1))
 # Control characters that Word's Shift+Enter (U+000B), a paste from another program (U+0001,
 # U+007F, U+009F) or a broken conversion (U+FFFE) leave in text.
 CONTROLS = "\x01\x0b\x7f\x9f\ufffe"
@@ -316,6 +323,103 @@ def test_the_cached_draft_is_keyed_by_the_template_too(review: Review, tmp_path:
     assert pdf_cache_key(data) != pdf_cache_key(report_data(review))
 
 
+# ---- 13. Calendar, reminders and CSV hold any stored text ----------------------------------------
+
+
+def test_the_calendar_feed_holds_a_unit_name_with_line_breaks_and_control_characters(
+    accepted: ActionPlan,
+) -> None:
+    unit = accepted.review.unit
+    Unit.objects.filter(pk=unit.pk).update(name="Kliniken\nNorr\x01\x0bby")
+    ActionItem.objects.filter(plan=accepted).update(
+        completion_text="Q2\x0b2027\x01", action="Rad ett\x0bRad två\x01\ufffe"
+    )
+    response = Client().get(reverse("actionplans:calendar", args=[unit.calendar_token]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert not CONTROL_RE.search(content)
+    calendar = Calendar.from_ical(response.content)
+    assert str(calendar["x-wr-calname"]) == "Granska: Kliniken Norr by"
+    summaries = {str(event["summary"]) for event in calendar.walk("VEVENT")}
+    assert "Handlingsplan ska lämnas in: Kliniken Norr by" in summaries
+    assert any("(Q2 2027)" in summary for summary in summaries)
+    descriptions = {str(event["description"]) for event in calendar.walk("VEVENT")}
+    assert "Rad ett\nRad två" in descriptions
+
+
+def test_reminders_go_out_when_the_unit_name_holds_a_line_break(
+    accepted: ActionPlan, people: People, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    Unit.objects.filter(pk=accepted.review.unit_id).update(name="Kliniken\r\nNorr\x01")
+    ActionItem.objects.filter(plan=accepted).update(
+        completion_text="Våren\x0b2027", action="Rutin\x0bför\x01 revision"
+    )
+    with (
+        time_machine.travel(datetime.datetime(2027, 3, 17, 6, tzinfo=TZ)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("remind", stdout=io.StringIO())
+    assert len(mail.outbox) == 6  # three actions, to the unit's contact and the one responsible
+    for message in mail.outbox:
+        assert message.subject.endswith("– Kliniken Norr")
+        assert not CONTROL_RE.search(message.subject + message.body)
+        assert "Kliniken Norr" in message.body
+        assert "Rutin\nför revision" in message.body
+        message.message()  # a valid message, headers and all
+
+
+def test_a_stored_address_that_is_not_one_is_left_out_and_the_rest_get_the_reminder(
+    accepted: ActionPlan,
+    people: People,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    ActionItem.objects.filter(plan=accepted).update(
+        responsible_email="nils.ek@enheten.example\nBcc: alla@annan.example"
+    )
+    with (
+        time_machine.travel(datetime.datetime(2027, 3, 17, 6, tzinfo=TZ)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        call_command("remind", stdout=io.StringIO())
+    assert sorted({address for message in mail.outbox for address in message.to}) == [
+        people.contact.email
+    ]
+    assert len(mail.outbox) == 3
+    assert "annan.example" not in caplog.text
+    assert "nils.ek" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("stored", "cell"),
+    [
+        (
+            '=HYPERLINK("https://example.com","Klicka")',
+            '\'=HYPERLINK("https://example.com","Klicka")',
+        ),
+        ("+46 8 123", "'+46 8 123"),
+        ("-1+2", "'-1+2"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\t=1+1", "'=1+1"),
+        ("\r=1+1", "'=1+1"),
+        ("Kliniken\x07 Norr\u2028by", "Kliniken Norr by"),
+    ],
+)
+def test_the_csv_export_neutralises_formulas_and_strips_invisible_characters(
+    client: Client, accepted: ActionPlan, people: People, stored: str, cell: str
+) -> None:
+    Unit.objects.filter(pk=accepted.review.unit_id).update(name=stored)
+    with time_machine.travel(datetime.datetime(2027, 6, 5, 9, tzinfo=TZ)):
+        client.force_login(people.kansli)
+        response = client.get(reverse("actionplans:overview-csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    units = {row[1] for row in rows[1:]}
+    assert units == {cell}
+
+
 # ---- 14. Word ------------------------------------------------------------------------------------
 
 
@@ -378,19 +482,28 @@ def test_a_version_issued_without_a_public_copy_is_never_served_in_its_place(
     assert client.get(reverse("published:pdf", args=[accepted.review_id])).status_code == 404
 
 
-# ---- 8. Drafts are not kept by browsers or proxies -----------------------------------------------
+# ---- 8. Drafts and personal attachments are not kept by browsers or proxies ----------------------
 
 
-def test_the_draft_and_its_pdf_are_never_stored_by_a_browser(
+def test_the_draft_its_pdf_and_the_attachment_are_never_stored_by_a_browser(
     client: Client, protocol: ProtocolVersion, accepted: ActionPlan, people: People
 ) -> None:
     draft = graded_review(protocol, DEVIATIONS)  # in faktagranskning
+    item = accepted.items.first()
+    assert item is not None
+    report = followup_report(
+        item=item,
+        by=people.contact,
+        text="Rutinen antogs.",
+        attachment=SimpleUploadedFile("rutin.pdf", b"%PDF"),
+    )
     client.force_login(people.kansli)
     urls = [
         reverse("reports:html", args=[draft.pk]),
         reverse("reports:pdf", args=[draft.pk]),
         reverse("reports:pdf", args=[accepted.review_id]),
         reverse("reports:version", args=[accepted.review_id, 1]),
+        reverse("actionplans:attachment", args=[accepted.review_id, report.pk]),
     ]
     for url in urls:
         response = client.get(url)
