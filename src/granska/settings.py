@@ -222,7 +222,22 @@ CACHES = {
         }
         if PRODUCTION
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Typeset drafts of the report, keyed by their content (granska.reports.pdf): a cache of
+    # their own, so that PDFs never crowd out the login rate limits.
+    "reports": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "report-cache"),
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+        if PRODUCTION
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "reports",
+            "OPTIONS": {"MAX_ENTRIES": 100},
+        }
+    ),
 }
 
 LANGUAGE_CODE = "sv"

@@ -26,12 +26,13 @@ import unicodedata
 # Line breaks of every kind, the vertical tab (Word's Shift+Enter) and the form feed included.
 _LINE_BREAK = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 # What no reader sees and some format refuses: the C0 controls but tab and line feed, DEL, the C1
-# controls, lone surrogates and the noncharacters.
+# controls, lone surrogates, the noncharacters and U+FEFF (a byte-order mark inside a text,
+# which PDF/A refuses).
 _NONCHARACTERS = "".join(
     f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
 )
 _INVISIBLE = re.compile(
-    f"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef{_NONCHARACTERS}]"
+    f"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef\ufeff{_NONCHARACTERS}]"
 )
 _WHITE_SPACE = re.compile(r"\s+")
 

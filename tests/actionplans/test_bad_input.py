@@ -115,6 +115,7 @@ def test_a_missing_attachment_or_report_file_is_not_found(
     final = FinalReport.objects.filter(review=accepted.review, replaced_at__isnull=True).get()
     final.pdf.storage.delete(final.pdf.name)
     assert client.get(reverse("reports:pdf", args=[accepted.review_id])).status_code == 404
+    final.public_pdf.storage.delete(final.public_pdf.name)  # the public copy is a file of its own
     assert Client().get(reverse("published:pdf", args=[accepted.review_id])).status_code == 404
 
 

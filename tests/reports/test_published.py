@@ -47,7 +47,8 @@ def test_anyone_reads_a_published_final_report_as_issued(
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     issued = FinalReport.objects.get(review=final)
-    assert hashlib.sha256(pdf.content).hexdigest() == issued.sha256
+    # The public copy, stored with its own SHA-256 (it names no one responsible in a plan).
+    assert hashlib.sha256(pdf.content).hexdigest() == issued.public_sha256
 
 
 def test_a_draft_has_no_public_pdf(client: Client, demo: list[Review]) -> None:
@@ -83,4 +84,4 @@ def test_the_public_gets_the_corrected_version(client: Client, kansli: User, fin
     client.post(reverse("reports:reissue", args=[final.pk]))
     second = FinalReport.objects.get(review=final, version=2)
     pdf = Client().get(reverse("published:pdf", args=[final.pk]))
-    assert hashlib.sha256(pdf.content).hexdigest() == second.sha256
+    assert hashlib.sha256(pdf.content).hexdigest() == second.public_sha256

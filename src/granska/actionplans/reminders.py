@@ -5,7 +5,11 @@ plan or action and its date: a second run of `granska remind` finds it sent and 
 The task reads the recipients when it runs, so no address sits in the queue, sends nothing for a
 date kept meanwhile (a plan submitted, an action reported or confirmed), and records who has the
 reminder (as a hash), so that one the mail server refused is sent at the next run to those who
-lack it and to nobody twice. A reminder with nobody to send to stays unsent until someone is."""
+lack it and to nobody twice. A reminder with nobody to send to stays unsent until someone is.
+
+The message is made from the stored texts cleaned on the way out (`granska.text`), whatever they
+hold: a line break in the unit's name would make the subject an invalid header, and an address
+that is not one is left out (logged, without the address) rather than failing the whole run."""
 
 import datetime
 import hashlib
@@ -13,7 +17,9 @@ import logging
 import smtplib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -30,6 +36,7 @@ from granska.actionplans.models import (
     ReminderKind,
 )
 from granska.actionplans.selectors import ReminderDue, reminders_due
+from granska.text import clean_line, clean_text
 
 logger = logging.getLogger(__name__)
 
@@ -100,26 +107,51 @@ def recipients(reminder: Reminder) -> list[str]:
             addresses.append(named)
     unique: dict[str, str] = {}
     for address in addresses:
-        unique.setdefault(address.lower(), address)
+        if _deliverable(address):
+            unique.setdefault(address.lower(), address)
+        else:
+            logger.warning("Reminder %s: a stored address is not an e-mail address", reminder.key)
     return sorted(unique.values())
+
+
+def _deliverable(address: str) -> bool:
+    """Whether `address` can stand in a To header: an e-mail address and nothing more."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        return False
+    return address == address.strip() and not any(char in address for char in "\r\n")
 
 
 def message(reminder: Reminder, to: str) -> EmailMessage:
     """The reminder as an e-mail in Swedish, to one recipient (nobody sees the others)."""
     review = reminder.plan.review
+    item = reminder.item
+    unit = clean_line(review.unit.name)
     with translation.override("sv"):
         context = {
             "reminder": reminder,
-            "review": review,
-            "item": reminder.item,
+            "unit": unit,
+            "item": item,
             "url": settings.GRANSKA_SITE_URL + reverse("actionplans:plan", args=[review.pk]),
             "overdue": reminder.kind.endswith("overdue"),
         }
-        subject = _("Reminder: %(what)s – %(unit)s") % {
-            "what": ReminderKind(reminder.kind).label,
-            "unit": review.unit.name,
-        }
-        body = render_to_string("actionplans/reminder_email.txt", context)
+        if item is not None:
+            context |= {
+                "completion": clean_line(item.completion_text),
+                "followup": clean_line(item.followup_text),
+                "subject_line": clean_line(
+                    f"{item.criterion.code}: {item.criterion.text}"
+                    if item.criterion
+                    else f"{item.area.code}. {item.area.title}"
+                ),
+                "action": clean_text(item.action),
+            }
+        subject = clean_line(
+            _("Reminder: %(what)s – %(unit)s")
+            % {"what": ReminderKind(reminder.kind).label, "unit": unit}
+        )
+        body = clean_text(render_to_string("actionplans/reminder_email.txt", context))
     return EmailMessage(subject=subject, body=body, to=[to])
 
 

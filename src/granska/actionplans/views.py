@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from granska.actionplans.attachments import ACCEPTED_EXTENSIONS
@@ -40,7 +41,7 @@ from granska.actionplans.services import (
 )
 from granska.reviews.models import Review, Unit
 from granska.reviews.views.common import request_user, visible_review
-from granska.text import form_int
+from granska.text import clean_line, form_int
 
 logger = logging.getLogger(__name__)
 
@@ -326,9 +327,11 @@ def followup_decide_view(request: HttpRequest, pk: int, report_pk: int) -> HttpR
 
 
 @require_GET
+@never_cache
 @login_required
 def attachment_view(request: HttpRequest, pk: int, report_pk: int) -> FileResponse:
-    """A follow-up report's file, for those who may read the plan."""
+    """A follow-up report's file, for those who may read the plan; never kept by a browser or a
+    proxy, since it may hold personal data."""
     _review, plan = _plan(request, pk)
     report = get_object_or_404(FollowUpReport, pk=report_pk, item__plan=plan)
     if not report.attachment:
@@ -394,7 +397,7 @@ def overview_csv_view(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="uppfoljning-{overview.today.isoformat()}.csv"'
     )
     response.write("\ufeff")  # so that Excel reads the file as UTF-8
-    writer = csv.writer(response, delimiter=";")
+    writer = _SpreadsheetWriter(response)
     writer.writerow(
         [_("Kind"), _("Unit"), _("Review"), _("Action"), _("Date"), _("Written as"), _("State")]
     )
@@ -443,6 +446,33 @@ def overview_csv_view(request: HttpRequest) -> HttpResponse:
             ]
         )
     return response
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP's CSV injection), as its first character.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A cell as a spreadsheet shows it and never runs it: text as one line without invisible
+    characters, and a leading quote before text that a spreadsheet would take for a formula
+    (OWASP). Numbers stay numbers."""
+    if not isinstance(value, str):
+        return value
+    cleaned = clean_line(value)
+    if value.startswith(FORMULA_START) or cleaned.startswith(FORMULA_START):
+        return "'" + cleaned
+    return cleaned
+
+
+class _SpreadsheetWriter:
+    """A csv writer (";" between cells, as a Swedish spreadsheet reads them) whose every cell
+    goes through `csv_cell`."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        self.writer = csv.writer(response, delimiter=";")
+
+    def writerow(self, row: list[object]) -> None:
+        self.writer.writerow([csv_cell(value) for value in row])
 
 
 def _due_kind(kind: str) -> str:

@@ -6,6 +6,7 @@ from typing import Literal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from granska.catalog.glyphs import spec_glyph_problems
 from granska.catalog.loader import CatalogError, ProtocolSpec
 from granska.catalog.models import Area, Criterion, ProtocolVersion
 
@@ -22,8 +23,12 @@ def protocol_load(*, spec: ProtocolSpec) -> LoadResult:
 
     A new code creates a version. The same code with the same file is left as it is. A changed
     file under a code that no review uses yet replaces that version; under a code that reviews
-    use it is refused, so that a review always keeps the protocol it was made with.
+    use it is refused, so that a review always keeps the protocol it was made with. A text the
+    report's PDF cannot show is refused too, naming its place: it would block every report.
     """
+    unshowable = spec_glyph_problems(spec)
+    if unshowable:
+        raise CatalogError(spec.source_name, unshowable)
     existing = ProtocolVersion.objects.select_for_update().filter(code=spec.code).first()
     if existing is not None:
         if existing.source_sha256 == spec.source_sha256:

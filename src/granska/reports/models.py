@@ -12,9 +12,18 @@ def final_report_path(instance: "FinalReport", filename: str) -> str:
     return f"reports/{instance.review_id}/v{instance.version}.pdf"
 
 
+def final_report_public_path(instance: "FinalReport", filename: str) -> str:
+    """Where a version's public copy is stored: reports/<review>/v<version>-publik.pdf."""
+    return f"reports/{instance.review_id}/v{instance.version}-publik.pdf"
+
+
 class FinalReport(models.Model):
     """One issued version of a review's final report. A correction issues the next version and
-    marks this one replaced; the file stays, downloadable, and is never rewritten."""
+    marks this one replaced; the file stays, downloadable, and is never rewritten.
+
+    Each version has two PDFs, made together: the document of record (`pdf`), read inside
+    Granska by those who read the review, and the public copy (`public_pdf`) served on the list
+    of published reports, in which the people responsible in the handlingsplan are not named."""
 
     review = models.ForeignKey(
         Review, on_delete=models.PROTECT, related_name="final_reports", verbose_name=_("review")
@@ -22,6 +31,10 @@ class FinalReport(models.Model):
     version = models.PositiveIntegerField(_("version"))
     pdf = models.FileField(_("PDF"), upload_to=final_report_path, max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    public_pdf = models.FileField(
+        _("public PDF"), upload_to=final_report_public_path, max_length=200, blank=True
+    )
+    public_sha256 = models.CharField(_("SHA-256 of the public PDF"), max_length=64, blank=True)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

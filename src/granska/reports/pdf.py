@@ -1,11 +1,19 @@
 """The report as a PDF/A document, typeset in-process by Typst.
 
-The template (templates/report.typ) and the fonts (fonts/, Lato) live in the project; Typst sees
-no system fonts and no packages, so a report renders the same on every machine and without a
-network. The data goes in as JSON through `sys.inputs`: it is never written into Typst source.
+The template (templates/report.typ) and the fonts (fonts/: Lato, and Noto for the scripts,
+symbols and emoji Lato lacks) live in the project; Typst sees no system fonts and no packages, so
+a report renders the same on every machine and without a network. The data goes in as JSON
+through `sys.inputs`: it is never written into Typst source. A character the fonts cannot show
+is refused before typesetting (`reports.glyphs`), naming the field that holds it.
+
+A draft is typeset once per content: `pdf_render_cached` keeps the PDF in the "reports" cache
+under a digest of the data, the template, the fonts and Typst's version, so that any change to
+the review makes a new PDF and an unchanged one is not typeset again on every request.
 """
 
 import datetime
+import hashlib
+import importlib.metadata
 import json
 import warnings
 from functools import cache
@@ -13,15 +21,20 @@ from pathlib import Path
 from typing import Final
 
 import typst
+from django.core.cache import caches
 
+from granska.glyphs import FONT_DIR, fonts_identity
 from granska.reports import ReportWarning
+from granska.reports.glyphs import report_glyphs_check, typst_refusal
 from granska.reports.selectors import ReportData
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = HERE / "templates" / "report.typ"
-FONT_DIR = HERE / "fonts"
 # PDF/A-2a: archivable and tagged (reading order, headings) for screen readers.
 PDF_STANDARD: Final = "a-2a"
+# The cache (settings.CACHES) that keeps typeset drafts, and for how long one is kept unused.
+CACHE_ALIAS: Final = "reports"
+CACHE_SECONDS: Final = 7 * 24 * 3600
 
 
 @cache
@@ -38,19 +51,27 @@ def pdf_render(
     timestamp: datetime.datetime | None = None,
     template: Path = TEMPLATE,
 ) -> bytes:
-    """The PDF of a report; Typst's warnings are passed on as `ReportWarning`."""
+    """The PDF of a report; Typst's warnings are passed on as `ReportWarning`. A character the
+    fonts cannot show raises `ValidationError` naming its place in the report."""
+    report_glyphs_check(data)
     compiler = typst.Compiler(
         input=template,
         root=template.parent,
         font_paths=_fonts(),
         ignore_system_fonts=True,
     )
-    pdf, problems = compiler.compile_with_warnings(
-        format="pdf",
-        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
-        pdf_standards=PDF_STANDARD,
-        timestamp=(timestamp or datetime.datetime.now(datetime.UTC)).replace(microsecond=0),
-    )
+    try:
+        pdf, problems = compiler.compile_with_warnings(
+            format="pdf",
+            sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+            pdf_standards=PDF_STANDARD,
+            timestamp=(timestamp or datetime.datetime.now(datetime.UTC)).replace(microsecond=0),
+        )
+    except typst.TypstError as error:
+        refusal = typst_refusal(error, data)
+        if refusal is None:
+            raise
+        raise refusal from None
     for problem in problems:
         warnings.warn(
             f"{problem.message} {problem.diagnostic} {' '.join(problem.hints)}".strip(),
@@ -59,3 +80,34 @@ def pdf_render(
         )
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def pdf_render_cached(data: ReportData, *, template: Path = TEMPLATE) -> bytes:
+    """`pdf_render`, typeset once for the same data, template and fonts."""
+    store = caches[CACHE_ALIAS]
+    key = pdf_cache_key(data, template=template)
+    pdf = store.get(key)
+    if isinstance(pdf, bytes):
+        return pdf
+    pdf = pdf_render(data, template=template)
+    store.set(key, pdf, CACHE_SECONDS)
+    return pdf
+
+
+def pdf_cache_key(data: ReportData, *, template: Path = TEMPLATE) -> str:
+    """What the PDF is made of: the data as JSON, the template, the fonts, Typst and PDF/A."""
+    digest = hashlib.sha256()
+    for part in (
+        json.dumps(data, ensure_ascii=False, sort_keys=True).encode(),
+        hashlib.sha256(template.read_bytes()).digest(),
+        fonts_identity().encode(),
+        _typst_version().encode(),
+        PDF_STANDARD.encode(),
+    ):
+        digest.update(hashlib.sha256(part).digest())
+    return f"granska.report.pdf:{digest.hexdigest()}"
+
+
+@cache
+def _typst_version() -> str:
+    return importlib.metadata.version("typst")

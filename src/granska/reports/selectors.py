@@ -1,7 +1,9 @@
 """The report's content, read once and handed to every format (PDF, HTML, Word).
 
 `report_data` returns plain JSON-ready data: the PDF template receives it as JSON and shows each
-string as text, so nothing a person wrote is ever read as markup.
+string as text, so nothing a person wrote is ever read as markup. Every text is cleaned on the way
+out (`granska.text`), whenever and however it was stored: no format receives a control character
+or another character that breaks it.
 """
 
 import itertools
@@ -17,6 +19,7 @@ from granska.reports.models import FinalReport
 from granska.reviews.lifecycle import REPORT_FINAL
 from granska.reviews.models import Review
 from granska.reviews.selectors import AreaView, review_overview
+from granska.text import clean_line, clean_text
 
 # The report is a Swedish document: its fixed wording is Swedish whatever the reader's language.
 LEVEL_HEADINGS = {
@@ -77,6 +80,7 @@ class SummaryData(TypedDict):
 
 
 class PlanItemData(TypedDict):
+    code: str  # the criterion's code, or the area's for an item on the area as a whole
     criterion: str  # the criterion's text; "" for an item on the area as a whole
     action: str
     completion: str  # as the unit wrote it
@@ -107,6 +111,12 @@ class ReportData(TypedDict):
     groups: list[GroupData]
     # The accepted handlingsplan, area by area; empty when there is none.
     plan: list[PlanAreaData]
+    # The copy on the public list, with the names of the people responsible left out.
+    public_copy: bool
+
+
+# What the public copy of a final report shows instead of a responsible person's name.
+NAME_LEFT_OUT = "Utelämnat i den publicerade versionen"
 
 
 def report_is_draft(review: Review) -> bool:
@@ -116,8 +126,11 @@ def report_is_draft(review: Review) -> bool:
 
 def reports_published() -> "QuerySet[Review]":
     """The reviews whose final report is issued and published, newest visit first: the public
-    list. A report withheld by the kansli, or not yet issued, is not among them."""
-    issued = FinalReport.objects.filter(review=OuterRef("pk"), replaced_at__isnull=True)
+    list. A report withheld by the kansli, or not yet issued, is not among them; nor one issued
+    without a public copy (before there were public copies), until the kansli issues it anew."""
+    issued = FinalReport.objects.filter(review=OuterRef("pk"), replaced_at__isnull=True).exclude(
+        public_pdf=""
+    )
     return (
         Review.objects.filter(Exists(issued), status__in=REPORT_FINAL, publish_report=True)
         .select_related("unit", "unit__region", "specialty")
@@ -143,14 +156,14 @@ def report_data(review: Review) -> ReportData:
     names = [a.inspector.full_name for a in review.assignments.select_related("inspector")]
     return ReportData(
         review_id=review.pk,
-        unit=review.unit.name,
-        specialty=review.specialty.name,
+        unit=clean_line(review.unit.name),
+        specialty=clean_line(review.specialty.name),
         date=review.visit_date.isoformat() if review.visit_date else "",
-        inspectors=_join_names(names),
+        inspectors=_join_names([clean_line(name) for name in names]),
         regulations=regulations,
         years=[g["year"] for g in areas[0]["grades"]] if areas else [],
         both_regulations=len(regulations) == 2,
-        issuer=settings.GRANSKA_REPORT_ISSUER,
+        issuer=clean_line(settings.GRANSKA_REPORT_ISSUER),
         draft=report_is_draft(review),
         status=str(review.get_status_display()),
         summary=SummaryData(
@@ -160,7 +173,34 @@ def report_data(review: Review) -> ReportData:
         ),
         groups=groups,
         plan=_plan_data(review),
+        public_copy=False,
     )
+
+
+def report_data_public(data: ReportData) -> ReportData:
+    """The report as published on the public list: the people named responsible for the
+    handlingsplan's actions are left out (SPEC: what Granska gives out becomes a public
+    document); the inspectors, who act in an official role, stay named on the cover."""
+    public = data.copy()
+    public["plan"] = [
+        PlanAreaData(
+            code=area["code"],
+            title=area["title"],
+            items=[_names_left_out(item) for item in area["items"]],
+        )
+        for area in data["plan"]
+    ]
+    public["public_copy"] = True
+    return public
+
+
+def _names_left_out(item: PlanItemData) -> PlanItemData:
+    public = item.copy()
+    if item["responsible"]:
+        public["responsible"] = NAME_LEFT_OUT
+    if item["followup_responsible"]:
+        public["followup_responsible"] = NAME_LEFT_OUT
+    return public
 
 
 def _plan_data(review: Review) -> list[PlanAreaData]:
@@ -171,15 +211,18 @@ def _plan_data(review: Review) -> list[PlanAreaData]:
     areas: list[PlanAreaData] = []
     for item in items.order_by("area__position", "position"):
         if not areas or areas[-1]["code"] != item.area.code:
-            areas.append(PlanAreaData(code=item.area.code, title=item.area.title, items=[]))
+            areas.append(
+                PlanAreaData(code=item.area.code, title=clean_line(item.area.title), items=[])
+            )
         areas[-1]["items"].append(
             PlanItemData(
-                criterion=item.criterion.text if item.criterion else "",
-                action=item.action,
-                completion=item.completion_text,
-                responsible=item.responsible,
-                followup=item.followup_text,
-                followup_responsible=item.followup_responsible,
+                code=item.criterion.code if item.criterion else item.area.code,
+                criterion=clean_text(item.criterion.text) if item.criterion else "",
+                action=clean_text(item.action),
+                completion=clean_line(item.completion_text),
+                responsible=clean_line(item.responsible),
+                followup=clean_line(item.followup_text),
+                followup_responsible=clean_line(item.followup_responsible),
             )
         )
     return areas
@@ -197,7 +240,9 @@ def _area_data(item: AreaView, regulations: list[str]) -> AreaData:
                     level=group.level,
                     heading=f"{heading} (endast {only})" if only else heading,
                     criteria=[
-                        CriterionData(code=r.criterion.code, text=r.criterion.text, only=only)
+                        CriterionData(
+                            code=r.criterion.code, text=clean_text(r.criterion.text), only=only
+                        )
                         for r in rows
                     ],
                 )
@@ -207,15 +252,15 @@ def _area_data(item: AreaView, regulations: list[str]) -> AreaData:
     in_force = [new or old for old, new in zip(set_grades, adjusted, strict=True)]
     return AreaData(
         code=item.area.code,
-        title=item.area.title,
+        title=clean_line(item.area.title),
         group=item.area.group,
         narrative=_paragraphs(item.narrative),
-        preamble=[str(p) for p in item.area.preamble],
+        preamble=[clean_text(str(p)) for p in item.area.preamble],
         levels=levels,
         scale=[
             ScaleRow(
                 grade=step["grade"],
-                wording=step["wording"],
+                wording=clean_text(step["wording"]),
                 marked=[grade == step["grade"] for grade in in_force],
                 replaced=[
                     bool(new) and old == step["grade"]
@@ -236,13 +281,12 @@ def _area_data(item: AreaView, regulations: list[str]) -> AreaData:
 
 def _paragraphs(text: str) -> list[str]:
     """Paragraphs are separated by blank lines; single line breaks stay inside a paragraph."""
-    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
-    return [p.strip() for p in re.split(r"\n\s*\n", normalised) if p.strip()]
+    return [p.strip() for p in re.split(r"\n\s*\n", clean_text(text)) if p.strip()]
 
 
 def _lines(text: str) -> list[str]:
     """The summary lists hold one point a line."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    return [line.strip() for line in clean_text(text).split("\n") if line.strip()]
 
 
 def _join_names(names: list[str]) -> str:

@@ -1,7 +1,10 @@
 """The report in the browser and as a PDF download, for those who may read it.
 
-A draft's PDF is typeset on each request; a final report's is the stored file of its current
-version, and earlier versions stay downloadable by their number.
+A draft's PDF is typeset when its content changes (kept in the cache until then); a final
+report's is the stored file of its current version, and earlier versions stay downloadable by
+their number. The public list serves each version's public copy, without the names of the people
+responsible in the handlingsplan. What is read inside Granska (a draft, the names) is never kept
+by a browser or a proxy: those answers say `Cache-Control: no-store`.
 """
 
 import logging
@@ -12,12 +15,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from granska.reports.html import html_context
 from granska.reports.models import DraftComment, FinalReport
-from granska.reports.pdf import pdf_render
+from granska.reports.pdf import pdf_render_cached
 from granska.reports.selectors import (
     report_data,
     report_filename,
@@ -45,14 +50,23 @@ def _readable_report(request: HttpRequest, pk: int) -> Review:
     return review
 
 
-def _stored_pdf(review: Review, report: FinalReport) -> HttpResponse:
-    """A stored version's PDF, exactly the bytes issued (a report is some hundred kB). A file
-    missing from the storage is logged for those who run Granska and answered as not found."""
+def _stored_pdf(review: Review, report: FinalReport, *, public: bool = False) -> HttpResponse:
+    """A stored version's PDF (or its public copy), exactly the bytes issued (a report is some
+    hundred kB). A file missing from the storage is logged for those who run Granska and
+    answered as not found."""
+    stored_file = report.public_pdf if public else report.pdf
+    if not stored_file:
+        raise Http404
     try:
-        with report.pdf.open("rb") as stored:
+        with stored_file.open("rb") as stored:
             response = HttpResponse(stored.read(), content_type="application/pdf")
     except FileNotFoundError:
-        logger.error("The stored PDF of review %s version %s is missing", review.pk, report.version)
+        logger.error(
+            "The stored %s of review %s version %s is missing",
+            "public PDF" if public else "PDF",
+            review.pk,
+            report.version,
+        )
         raise Http404 from None
     name = report_filename(review, "pdf").removesuffix(".pdf") + f"-v{report.version}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
@@ -88,7 +102,10 @@ def _render_report(
         "failed_typed": typed if failed else "",
         "failed_errors": [text for texts in (form_errors or {}).values() for text in texts],
     }
-    return render(request, "reports/report.html", context, status=status)
+    response = render(request, "reports/report.html", context, status=status)
+    # A draft, or the unit's comments on it: never kept by a browser or a proxy.
+    add_never_cache_headers(response)
+    return response
 
 
 @require_GET
@@ -162,20 +179,32 @@ def comment_answer_view(request: HttpRequest, pk: int, comment_pk: int) -> HttpR
 
 
 @require_GET
+@never_cache
 @login_required
 def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The draft, typeset now; or the final report's current version, as stored."""
+    """The draft, as typeset for its present content; or the final report's current version, as
+    stored. A draft holding a character the PDF cannot show gets a page naming where it is."""
     review = _readable_report(request, pk)
     if not report_is_draft(review):
         current = FinalReport.objects.filter(review=review, replaced_at__isnull=True).first()
         if current is not None:
             return _stored_pdf(review, current)
-    response = HttpResponse(pdf_render(report_data(review)), content_type="application/pdf")
+    try:
+        pdf = pdf_render_cached(report_data(review))
+    except ValidationError as error:
+        return render(
+            request,
+            "reports/pdf_refused.html",
+            {"review": review, "problems": error.messages},
+            status=422,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{report_filename(review, "pdf")}"'
     return response
 
 
 @require_GET
+@never_cache
 @login_required
 def report_version_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
     """One issued version of the final report, current or replaced."""
@@ -214,7 +243,7 @@ def published_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def published_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The current version of a published final report, as issued."""
+    """The public copy of the current version of a published final report, as issued."""
     review = get_object_or_404(reports_published(), pk=pk)
     current = FinalReport.objects.get(review=review, replaced_at__isnull=True)
-    return _stored_pdf(review, current)
+    return _stored_pdf(review, current, public=True)

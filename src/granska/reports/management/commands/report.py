@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Cannot write %(file)s: %(error)s") % {"file": output, "error": error.strerror}
             ) from error
+        except ValidationError as error:
+            raise CommandError("\n".join(error.messages)) from error
         self.stdout.write(_("Wrote %(file)s.") % {"file": output})
 
     def _list(self) -> None:
