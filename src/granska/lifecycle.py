@@ -10,6 +10,8 @@ by Granska as part of an act that decides them: a final report with a D goes on 
 handlingsplan, an accepted plan to the follow-up, the last confirmed action closes the review.
 """
 
+import calendar
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -203,3 +205,11 @@ def move_problems(facts: ReviewFacts, target: Status, actors: Iterable[Actor]) -
     if not move.actors & frozenset(actors):
         return [Problem(refusal=Refusal.NOT_YOURS)]
     return [Problem(requirement=r) for r in move.requires if not holds(r, facts)]
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it has fewer days: when a plan
+    is due after the final report, and when the unit is due for its next review."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "granska.reviews",
     "granska.reports",
     "granska.actionplans",
+    "granska.web",
+    "granska.demo",
     "django_tasks_db",
 ]
 

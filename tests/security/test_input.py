@@ -26,7 +26,7 @@ from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.reports.models import DraftComment
 from granska.reports.services import draft_comment_add, draft_comment_answer
 from granska.reviews import services as review_services
-from granska.reviews.forms import AreaInput
+from granska.reviews.inputs import AreaInput
 from granska.reviews.models import (
     Affiliation,
     AreaAssessment,
@@ -779,10 +779,10 @@ def test_a_path_part_matches_only_what_it_can_be(path: str) -> None:
 
 def test_every_path_part_is_a_strict_converter() -> None:
     """No URL of Granska's own takes "any text" or "any number": each names its converter."""
-    from granska.actionplans import urls as actionplans_urls
-    from granska.reports import public_urls
-    from granska.reports import urls as reports_urls
-    from granska.reviews import urls as reviews_urls
+    from granska.web.urls import plans as actionplans_urls
+    from granska.web.urls import published as public_urls
+    from granska.web.urls import reports as reports_urls
+    from granska.web.urls import reviews as reviews_urls
 
     for module in (reviews_urls, reports_urls, public_urls, actionplans_urls):
         for pattern in module.urlpatterns:

@@ -14,8 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from granska.actionplans.selectors import Due, unit_calendar_dues, unit_next_reviews
+from granska.actionplans.selectors import Due, unit_calendar_dues
 from granska.reviews.models import Unit
+from granska.reviews.selectors import unit_next_reviews
 from granska.text import clean_line, clean_text
 
 

@@ -5,8 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Min, OuterRef, Prefetch, QuerySet, Subquery
-from django.utils import timezone
+from django.db.models import Prefetch
 
 from granska.actionplans.models import (
     PLAN_WRITABLE,
@@ -17,9 +16,8 @@ from granska.actionplans.models import (
     PlanStatus,
     ReminderKind,
 )
-from granska.actionplans.services import next_review_due
-from granska.reviews.lifecycle import REPORT_FINAL
 from granska.reviews.models import Review, Status, Unit
+from granska.reviews.selectors import reviews_due_again
 
 
 def plan_items(plan: ActionPlan) -> list[ActionItem]:
@@ -123,7 +121,6 @@ class FollowUpOverview:
 
 
 # Units whose new review falls due within this many days are listed as due.
-NEW_REVIEW_HORIZON_DAYS = 365
 
 
 def followup_overview(today: datetime.date) -> FollowUpOverview:
@@ -154,32 +151,6 @@ def followup_overview(today: datetime.date) -> FollowUpOverview:
     return overview
 
 
-def _with_first_issue(reviews: QuerySet[Review]) -> QuerySet[Review]:
-    """Reviews with a final report, each with `first_issued`: when its version 1 was issued."""
-    return reviews.filter(status__in=REPORT_FINAL).annotate(
-        first_issued=Min("final_reports__issued_at")
-    )
-
-
-def _next_due(review: Review) -> datetime.date | None:
-    issued = getattr(review, "first_issued", None)
-    return next_review_due(timezone.localdate(issued)) if issued else None
-
-
-def reviews_due_again(today: datetime.date) -> list[tuple[Review, datetime.date]]:
-    """Each unit's latest review, when it has a final report and the new review falls due
-    within a year (or already has); a unit whose latest review is under way is not due."""
-    horizon = today + datetime.timedelta(days=NEW_REVIEW_HORIZON_DAYS)
-    latest = Review.objects.filter(unit=OuterRef("unit")).order_by("-created_at", "-pk")
-    reviews = _with_first_issue(
-        Review.objects.filter(pk=Subquery(latest.values("pk")[:1])).select_related(
-            "unit", "specialty"
-        )
-    )
-    due = [(review, day) for review in reviews if (day := _next_due(review)) and day <= horizon]
-    return sorted(due, key=lambda pair: pair[1])
-
-
 def unit_calendar_dues(unit: Unit) -> list[Due]:
     """The unit's own dates, kept or not: its plans' deadlines, every action's dates."""
     dues: list[Due] = []
@@ -192,9 +163,3 @@ def unit_calendar_dues(unit: Unit) -> list[Due]:
             if item.followup_date:
                 dues.append(Due("followup", item.followup_date, item.followup_text, plan, item))
     return dues
-
-
-def unit_next_reviews(unit: Unit) -> list[tuple[Review, datetime.date]]:
-    """When the unit is due for a new review after each review with a final report."""
-    reviews = _with_first_issue(Review.objects.filter(unit=unit))
-    return [(review, day) for review in reviews if (day := _next_due(review))]

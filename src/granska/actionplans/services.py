@@ -1,13 +1,11 @@
 """Writes to the handlingsplan: opening it, the unit's saves and submission, the inspectors'
 decision, the follow-up of each action. Each validates before it saves, and saves all or nothing."""
 
-import calendar
-import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from granska.accounts.models import User
+from granska.accounts.rules import require
 from granska.actionplans.attachments import attachment_check, attachment_name
 from granska.actionplans.dates import ACCEPTED_FORMS, PlanDateError, plan_date_read
 from granska.actionplans.limits import (
@@ -36,19 +35,16 @@ from granska.actionplans.models import (
     PlanStatus,
 )
 from granska.catalog.models import Level
+from granska.lifecycle import months_after
 from granska.refusals import not_sent, not_versioned, too_long
-from granska.reports.models import FinalReport
-from granska.reports.services import report_issue_final
 from granska.reviews.models import (
     AreaGrade,
     Finding,
     Outcome,
     Review,
-    Status,
     Unit,
     calendar_token_new,
 )
-from granska.reviews.services import status_record
 from granska.text import clean_line, clean_text
 
 
@@ -58,30 +54,6 @@ class PlanConflict(Exception):
     def __init__(self, current: ActionPlan) -> None:
         super().__init__(current.pk)
         self.current = current
-
-
-def months_after(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it has fewer days."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def final_report_date(review: Review) -> datetime.date | None:
-    """The day the first version of the final report was issued, in Swedish time."""
-    first = FinalReport.objects.filter(review=review).order_by("version").first()
-    return timezone.localdate(first.issued_at) if first else None
-
-
-def next_review_due(issued: datetime.date) -> datetime.date:
-    """The day a unit is due for a new review: five years after the final report of `issued`."""
-    return months_after(issued, 12 * settings.GRANSKA_REVIEW_INTERVAL_YEARS)
-
-
-def review_next_due(review: Review) -> datetime.date | None:
-    """The day the unit is due for a new review after `review`, once its report is final."""
-    issued = final_report_date(review)
-    return next_review_due(issued) if issued else None
 
 
 def adjusted_grade(scale: list[str]) -> str:
@@ -129,7 +101,7 @@ def plan_open(*, review: Review) -> ActionPlan:
     existing = ActionPlan.objects.filter(review=review).first()
     if existing is not None:
         return existing
-    issued = final_report_date(review) or timezone.localdate()
+    issued = review.final_report_date or timezone.localdate()
     plan = ActionPlan.objects.create(
         review=review, due_date=months_after(issued, settings.GRANSKA_PLAN_MONTHS)
     )
@@ -344,7 +316,8 @@ def plan_save(
     based on an older version raises `PlanConflict`; one that names no version is refused."""
     if version is None:
         raise ValidationError({"plan": not_versioned()})
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    plan = ActionPlan.objects.select_for_update().select_related("review").get(pk=plan.pk)
+    require(by, "actionplans.write_plan", plan.review)
     if not plan.writable:
         raise ValidationError(
             {
@@ -373,8 +346,9 @@ def plan_save(
     return plan
 
 
-def _decidable(plan: ActionPlan) -> ActionPlan:
-    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+def _decidable(plan: ActionPlan, by: User) -> ActionPlan:
+    plan = ActionPlan.objects.select_for_update().select_related("review").get(pk=plan.pk)
+    require(by, "actionplans.decide_plan", plan.review)
     if plan.status != PlanStatus.INLAMNAD:
         raise ValidationError(
             {
@@ -394,7 +368,7 @@ def plan_return(
     `comments` maps an item's id to its comment; an item left out has none. Each return is a
     decision of its own, so a comment not given replaces no saved one: the last return's
     comments are the unit's to answer, and its history keeps the earlier."""
-    plan = _decidable(plan)
+    plan = _decidable(plan, by)
     items = {item.pk: item for item in plan.items.all()}
     errors: dict[str, list[str]] = {}
     plan_comment = clean_text(comment).strip()
@@ -447,11 +421,11 @@ def plan_return(
 
 
 @transaction.atomic
-def plan_accept(*, plan: ActionPlan, by: User) -> ActionPlan:
-    """Accepts a submitted plan: every D of the review is adjusted one step up its area's scale
-    (the D stays, as the grade set), the review goes on to follow-up, and the final report is
-    issued again with the adjusted grades and the plan."""
-    plan = _decidable(plan)
+def plan_accept_record(*, plan: ActionPlan, by: User) -> ActionPlan:
+    """Records the acceptance of a submitted plan: every D of the review is adjusted one step up
+    its area's scale (the D stays, as the grade set). The review's move to follow-up and the
+    report issued again are the workflow's (`granska.workflow.plans.plan_accept`)."""
+    plan = _decidable(plan, by)
     incomplete = [
         str(item)
         for item in plan.items.select_related("area", "criterion")
@@ -493,9 +467,6 @@ def plan_accept(*, plan: ActionPlan, by: User) -> ActionPlan:
             "updated_at",
         ]
     )
-    review = Review.objects.select_for_update().get(pk=plan.review_id)
-    status_record(review=review, target=Status.UPPFOLJNING, by=by)
-    report_issue_final(review=review, by=by)
     return plan
 
 
@@ -509,7 +480,8 @@ def followup_report(
 ) -> FollowUpReport:
     """The unit reports what was done for one action of an accepted plan, optionally with a
     file, stored under a safe name (`attachment_name`)."""
-    item = ActionItem.objects.select_for_update().select_related("plan").get(pk=item.pk)
+    item = ActionItem.objects.select_for_update().select_related("plan__review").get(pk=item.pk)
+    require(by, "actionplans.write_plan", item.plan.review)
     if item.plan.status != PlanStatus.GODKAND:
         raise ValidationError({"text": _("Actions are followed up once the plan is accepted.")})
     if item.followup == FollowUp.CONFIRMED:
@@ -549,15 +521,19 @@ def followup_report(
 
 
 @transaction.atomic
-def followup_decide(
+def followup_decide_record(
     *, report: FollowUpReport, by: User, decision: str, comment: str = ""
 ) -> FollowUpReport:
-    """The kansli or an inspector confirms a follow-up report or asks for more. When every action
-    of the plan is confirmed, the review is closed ("Avslutad")."""
+    """Records the kansli's or an inspector's answer to a follow-up report: confirmed, or more
+    asked for. Closing the review after the last confirmed action is the workflow's
+    (`granska.workflow.plans.followup_decide`)."""
     report = (
-        FollowUpReport.objects.select_for_update().select_related("item__plan").get(pk=report.pk)
+        FollowUpReport.objects.select_for_update()
+        .select_related("item__plan__review")
+        .get(pk=report.pk)
     )
     item = report.item
+    require(by, "actionplans.decide_plan", item.plan.review)
     if report.decision:
         raise ValidationError({"decision": _("This report is already answered.")})
     if report.pk != item.reports.order_by("-reported_at", "-pk").values_list("pk", flat=True)[0]:
@@ -584,17 +560,15 @@ def followup_decide(
     else:
         item.followup = FollowUp.MORE
         item.save(update_fields=["followup"])
-    plan = item.plan
-    if not plan.items.exclude(followup=FollowUp.CONFIRMED).exists():
-        review = Review.objects.select_for_update().get(pk=plan.review_id)
-        if review.status == Status.UPPFOLJNING:
-            status_record(review=review, target=Status.AVSLUTAD, by=by)
     return report
 
 
 @transaction.atomic
-def unit_calendar_renew(*, unit: Unit) -> Unit:
-    """A new secret for the unit's calendar feed: the old link stops working."""
+def unit_calendar_renew(*, by: User, unit: Unit) -> Unit:
+    """A new secret for the unit's calendar feed: the old link stops working. The unit's contacts
+    and the kansli renew it."""
+    if not (by.has_perm("reviews.manage") or unit.members.filter(pk=by.pk).exists()):
+        raise PermissionDenied("unit_calendar_renew")
     unit.calendar_token = calendar_token_new()
     unit.save(update_fields=["calendar_token"])
     return unit

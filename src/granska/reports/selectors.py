@@ -15,8 +15,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from granska.actionplans.models import ADJUSTMENT_NOTE, ActionItem, PlanStatus
 from granska.catalog.models import Level
+from granska.lifecycle import REPORT_FINAL
 from granska.reports.models import FinalReport
-from granska.reviews.lifecycle import REPORT_FINAL
 from granska.reviews.models import Review
 from granska.reviews.selectors import AreaView, review_overview
 from granska.text import clean_line, clean_text

@@ -7,5 +7,5 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Reviews")
 
     def ready(self) -> None:
-        # Registers the deployment check that refuses the demo in production.
-        from granska.reviews import checks  # noqa: F401
+        # Registers the app's object permissions with django-rules.
+        from granska.reviews import rules  # noqa: F401

@@ -1,20 +1,13 @@
-"""A review's history: who changed what, when, from what to what (SPEC §4: full history)."""
+"""A review's history: who changed what, when, from what to what (SPEC §4: full history). The
+handlingsplan keeps its own (`actionplans.history`); the workflow puts the two together."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from granska.actionplans.models import (
-    PLAN_WRITABLE,
-    ActionItem,
-    ActionPlan,
-    FollowUp,
-    PlanStatus,
-)
 from granska.reviews.models import (
     AreaAssessment,
     AreaGrade,
@@ -38,11 +31,11 @@ class HistoryEntry:
     new: str
 
 
-def _name(user: Any) -> str:
+def user_name(user: Any) -> str:
     return str(user) if user is not None else _("the system")
 
 
-def _changes(
+def field_changes(
     records: Iterable[Any],
     fields: dict[str, str],
     subject: Callable[[Any], str],
@@ -61,7 +54,7 @@ def _changes(
                 entries.append(
                     HistoryEntry(
                         at=record.history_date,
-                        by=_name(record.history_user),
+                        by=user_name(record.history_user),
                         subject=subject(record),
                         field=label,
                         old=old,
@@ -77,24 +70,11 @@ def _choice(field: str, value: Any) -> str:
     return str(labels.get(value, value or ""))
 
 
-def _plan_item_records(review: Review, *, plan_drafts: bool) -> "QuerySet[Any]":
-    """The recorded states of the plan's items that the reader may see. While the unit writes the
-    plan (never submitted, or returned to it), its unsent draft is its own: the others see the
-    items as the unit last handed them in."""
-    records: QuerySet[Any] = ActionItem.history.filter(plan__review_id=review.pk)
-    plan = ActionPlan.objects.filter(review=review).first()
-    if plan_drafts or plan is None or plan.status not in PLAN_WRITABLE:
-        return records
-    handed_over = [moment for moment in (plan.submitted_at, plan.decided_at) if moment]
-    return records.filter(history_date__lte=max(handed_over)) if handed_over else records.none()
-
-
-def review_history(review: Review, *, plan_drafts: bool = False) -> list[HistoryEntry]:
+def review_changes(review: Review) -> list[HistoryEntry]:
     """Every recorded change to the review's findings, grades, narratives, summary, inspectors
-    and status, newest first. The unit's plan as it writes it, before it is submitted (or
-    submitted again), only with `plan_drafts` (for those who may write the plan)."""
+    and status, newest first."""
     entries: list[HistoryEntry] = []
-    entries += _changes(
+    entries += field_changes(
         Finding.history.filter(review_id=review.pk)
         .select_related("history_user", "criterion")
         .order_by("history_date", "history_id"),
@@ -102,7 +82,7 @@ def review_history(review: Review, *, plan_drafts: bool = False) -> list[History
         lambda r: _("Criterion %(code)s") % {"code": r.criterion.code},
         _choice,
     )
-    entries += _changes(
+    entries += field_changes(
         AreaGrade.history.filter(assessment__review_id=review.pk)
         .select_related("history_user", "assessment__area")
         .order_by("history_date", "history_id"),
@@ -116,14 +96,14 @@ def review_history(review: Review, *, plan_drafts: bool = False) -> list[History
             % {"code": r.assessment.area.code, "regulation": r.regulation}
         ),
     )
-    entries += _changes(
+    entries += field_changes(
         AreaAssessment.history.filter(review_id=review.pk)
         .select_related("history_user", "area")
         .order_by("history_date", "history_id"),
         {"narrative": _("narrative")},
         lambda r: _("Area %(code)s") % {"code": r.area.code},
     )
-    entries += _changes(
+    entries += field_changes(
         Review.history.filter(id=review.pk)
         .select_related("history_user")
         .order_by("history_date", "history_id"),
@@ -136,47 +116,17 @@ def review_history(review: Review, *, plan_drafts: bool = False) -> list[History
         },
         lambda r: _("Summary and booking"),
     )
-    entries += _changes(
+    entries += field_changes(
         Assignment.history.filter(review_id=review.pk)
         .select_related("history_user", "inspector")
         .order_by("history_date", "history_id"),
         {"inspector": _("inspector")},
         lambda r: _("Inspectors"),
     )
-    entries += _changes(
-        ActionPlan.history.filter(review_id=review.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id"),
-        {"status": _("status"), "return_comment": _("comment on return")},
-        lambda r: _("Action plan"),
-        lambda field, value: (
-            str(PlanStatus(value).label) if field == "status" and value else str(value or "")
-        ),
-    )
-    entries += _changes(
-        _plan_item_records(review, plan_drafts=plan_drafts)
-        .select_related("history_user", "area", "criterion")
-        .order_by("history_date", "history_id"),
-        {
-            "action": _("planned action"),
-            "completion_text": _("date the action is done"),
-            "responsible": _("responsible for the action"),
-            "followup_text": _("date of the follow-up"),
-            "followup_responsible": _("responsible for the follow-up"),
-            "return_comment": _("comment on return"),
-            "followup": _("follow-up"),
-        },
-        lambda r: (
-            _("Action for %(code)s") % {"code": r.criterion.code if r.criterion_id else r.area.code}
-        ),
-        lambda field, value: (
-            str(FollowUp(value).label) if field == "followup" and value else str(value or "")
-        ),
-    )
     entries += [
         HistoryEntry(
             at=change.at,
-            by=_name(change.by),
+            by=user_name(change.by),
             subject=_("Status"),
             field=_("status"),
             old=str(Status(change.from_status).label),

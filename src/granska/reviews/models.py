@@ -224,6 +224,11 @@ class Review(models.Model):
     visit_date = models.DateField(_("visit date"), null=True, blank=True)
     # SPUR publishes final reports by default; the kansli may withhold one from the public list.
     publish_report = models.BooleanField(_("publish the final report"), default=True)
+    # The day the first version of the final report was issued (Swedish time): the plan is due
+    # three months later, the next review five years later. Set when the report is issued.
+    final_report_date = models.DateField(
+        _("final report issued"), null=True, blank=True, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.BOKAD
     )

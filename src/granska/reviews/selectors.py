@@ -1,21 +1,25 @@
 """Reads of reviews: who may see which, and a review laid out area by area."""
 
+import datetime
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.conf import settings
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from granska.accounts.models import Role, User
-from granska.actionplans.models import ActionItem, ActionPlan, FollowUp, FollowUpReport, PlanStatus
 from granska.catalog.models import Area, Criterion, Level, Regulation
 from granska.catalog.selectors import protocol_areas
+from granska.catalog.suggestions import area_suggestions, suggestion_texts
 from granska.grading import Suggestion
-from granska.reports.models import DraftComment
-from granska.reviews.forms import AreaInput, SentFinding, SentGrade
-from granska.reviews.lifecycle import INSPECTOR_MOVES, ReviewFacts, move_problems, next_steps
+from granska.lifecycle import months_after
+from granska.reviews.inputs import (
+    AreaInput,
+    SentFinding,
+    SentGrade,
+    errors_under,
+    finding_key,
+    grade_key,
+)
 from granska.reviews.models import (
     AreaAssessment,
     AreaGrade,
@@ -23,9 +27,8 @@ from granska.reviews.models import (
     ObserverScope,
     Outcome,
     Review,
-    Status,
+    Unit,
 )
-from granska.reviews.suggestions import area_suggestions, suggestion_texts
 
 
 def observer_scope_filter(user: User) -> Q:
@@ -181,31 +184,6 @@ def _year(regulation: str | None) -> str | None:
     return Regulation(regulation).year if regulation else None
 
 
-def review_facts(review: Review) -> ReviewFacts:
-    """What the lifecycle rules need to know about `review`."""
-    graded = set(
-        AreaGrade.objects.filter(assessment__review=review).values_list(
-            "assessment__area__code", "regulation"
-        )
-    )
-    ungraded = tuple(
-        f"{code} ({regulation})"
-        for code in review.protocol.areas.order_by("position").values_list("code", flat=True)
-        for regulation in review.regulations
-        if (code, regulation) not in graded
-    )
-    return ReviewFacts(
-        status=review.status,
-        inspector_count=review.assignments.count(),
-        has_visit_date=review.visit_date is not None,
-        ungraded=ungraded,
-        has_d=AreaGrade.objects.filter(assessment__review=review, grade="D").exists(),
-        unanswered_comments=DraftComment.objects.filter(
-            review=review, answered_at__isnull=True
-        ).count(),
-    )
-
-
 @dataclass
 class FindingRow:
     """One criterion on the assessment page: the value shown and the value saved."""
@@ -282,7 +260,7 @@ def area_workspace(
                 only_for_year=_year(criterion.only_for(regulations)),
                 value=value,
                 saved=saved,
-                errors=errors.get(f"finding-{criterion.code}", []),
+                errors=errors_under(errors, finding_key(criterion.code)),
             )
         )
     level_labels = dict(Level.choices)
@@ -308,7 +286,7 @@ def area_workspace(
                 if submitted
                 else saved_grade,
                 saved=saved_grade,
-                errors=errors.get(f"grade-{Regulation(regulation).year}", []),
+                errors=errors_under(errors, grade_key(regulation)),
             )
         )
     saved_narrative = assessment.narrative if assessment else ""
@@ -342,123 +320,36 @@ def _grade_shown(sent: SentGrade | None, saved: tuple[str, str]) -> tuple[str, s
     return grade, reason
 
 
-@dataclass(frozen=True)
-class Move:
-    target: str
-    label: str
-    problems: list[str]
+# How far ahead the kansli's overview looks for units due for a new review.
+NEW_REVIEW_HORIZON_DAYS = 365
 
 
-def review_moves(review: Review, *, manages: bool) -> list[Move]:
-    """The lifecycle moves the person may try from here, with what stands in each one's way."""
-    facts = review_facts(review)
-    return [
-        Move(target=target, label=str(Status(target).label), problems=move_problems(facts, target))
-        for target in next_steps(review.status)
-        if manages or (review.status, target) in INSPECTOR_MOVES
+def next_review_due(issued: datetime.date) -> datetime.date:
+    """The day a unit is due for a new review: five years after the final report of `issued`."""
+    return months_after(issued, 12 * settings.GRANSKA_REVIEW_INTERVAL_YEARS)
+
+
+def review_next_due(review: Review) -> datetime.date | None:
+    """The day the unit is due for a new review after `review`, once its report is final."""
+    issued = review.final_report_date
+    return next_review_due(issued) if issued else None
+
+
+def reviews_due_again(today: datetime.date) -> list[tuple[Review, datetime.date]]:
+    """Each unit's latest review, when it has a final report and the new review falls due
+    within a year (or already has); a unit whose latest review is under way is not due."""
+    horizon = today + datetime.timedelta(days=NEW_REVIEW_HORIZON_DAYS)
+    latest = Review.objects.filter(unit=OuterRef("unit")).order_by("-created_at", "-pk")
+    reviews = Review.objects.filter(
+        pk=Subquery(latest.values("pk")[:1]), final_report_date__isnull=False
+    ).select_related("unit", "specialty")
+    due = [
+        (review, day) for review in reviews if (day := review_next_due(review)) and day <= horizon
     ]
+    return sorted(due, key=lambda pair: pair[1])
 
 
-@dataclass(frozen=True)
-class MyReview:
-    review: Review
-    waiting: str  # what waits for this person, "" when nothing does
-
-
-def my_reviews(user: User) -> list[MyReview]:
-    """The person's reviews still running, each with what waits for them."""
-    reviews = (
-        reviews_visible_to(user)
-        .exclude(status=Status.AVSLUTAD)
-        .select_related("unit", "specialty", "action_plan")
-        .prefetch_related("inspectors")
-        .annotate(
-            reports_to_confirm=_count(
-                FollowUpReport.objects.filter(item__plan__review=OuterRef("pk"), decision="")
-            ),
-            actions_to_report=_count(
-                ActionItem.objects.filter(
-                    plan__review=OuterRef("pk"), followup__in=(FollowUp.OPEN, FollowUp.MORE)
-                )
-            ),
-        )
-        .order_by("visit_date", "pk")
-    )
-    manages = user.is_superuser or user.role == Role.KANSLI
-    items = []
-    for review in reviews:
-        waiting = ""
-        if manages:
-            waiting = _kansli_waiting(review)
-        elif user.role == Role.INSPEKTOR:
-            waiting = _inspector_waiting(review)
-        elif user.role == Role.VERKSAMHET:
-            waiting = _unit_waiting(review)
-        items.append(MyReview(review=review, waiting=waiting))
-    return items
-
-
-def _count(rows: QuerySet[Any]) -> Coalesce:
-    """The number of `rows` (filtered on the outer review) as an annotation: one query in all."""
-    counted = rows.order_by().values(group=Value(1)).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted), 0)
-
-
-def _plan_waiting(review: Review, *, decides: bool) -> str:
-    """What the handlingsplan asks of the unit, or of those who decide on it (`my_reviews` reads
-    the plan and its counts with the reviews)."""
-    plan: ActionPlan | None = getattr(review, "action_plan", None)
-    if plan is None:
-        return ""
-    if decides:
-        if plan.status == PlanStatus.INLAMNAD:
-            return str(_("Accept or return the submitted action plan."))
-        waiting: int = getattr(review, "reports_to_confirm", 0)
-        if waiting:
-            return ngettext(
-                "%(count)d follow-up report to confirm.",
-                "%(count)d follow-up reports to confirm.",
-                waiting,
-            ) % {"count": waiting}
-        return ""
-    if plan.writable:
-        return _("Submit the action plan by %(date)s.") % {"date": plan.due_date.isoformat()}
-    if plan.status == PlanStatus.GODKAND:
-        open_items: int = getattr(review, "actions_to_report", 0)
-        if open_items:
-            return ngettext(
-                "Report the follow-up of %(count)d action.",
-                "Report the follow-up of %(count)d actions.",
-                open_items,
-            ) % {"count": open_items}
-    return ""
-
-
-def _unit_waiting(review: Review) -> str:
-    if review.status == Status.FAKTAGRANSKNING:
-        return str(_("Check the draft for factual errors."))
-    return _plan_waiting(review, decides=False)
-
-
-def _kansli_waiting(review: Review) -> str:
-    if review.status == Status.BOKAD:
-        count = len(review.inspectors.all())
-        if count < 2:
-            return _("Assign inspectors (%(count)d of 2).") % {"count": count}
-        return str(_("Open the preparation."))
-    if review.status == Status.FAKTAGRANSKNING:
-        return str(_("Issue the final report when the fact check is done."))
-    return _plan_waiting(review, decides=True)
-
-
-def _inspector_waiting(review: Review) -> str:
-    if review.status in (Status.BESOK, Status.UTKAST):
-        missing = len(review_facts(review).ungraded)
-        if missing:
-            return _("%(count)d grades to set.") % {"count": missing}
-        return str(_("Move the draft on to the fact check."))
-    if review.status == Status.FORBEREDELSE:
-        return str(_("Prepare the visit."))
-    if review.status == Status.FAKTAGRANSKNING:
-        return str(_("Answer the unit's comments on the draft."))
-    return _plan_waiting(review, decides=True)
+def unit_next_reviews(unit: Unit) -> list[tuple[Review, datetime.date]]:
+    """When the unit is due for a new review after each review with a final report."""
+    reviews = Review.objects.filter(unit=unit, final_report_date__isnull=False)
+    return [(review, day) for review in reviews if (day := review_next_due(review))]

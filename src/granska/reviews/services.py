@@ -8,11 +8,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from granska.accounts.models import Role, User
-from granska.catalog.models import Area, Criterion, ProtocolVersion, Regulation
+from granska.accounts.rules import require
+from granska.catalog.models import Area, Criterion, ProtocolVersion
+from granska.catalog.suggestions import area_suggestions
+from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL
 from granska.refusals import not_sent, not_versioned, too_long
-from granska.reports.services import report_issue_final
-from granska.reviews.forms import AreaInput
-from granska.reviews.lifecycle import REPORT_FINAL, move_problems
+from granska.reviews.inputs import AreaInput, finding_key, grade_key
 from granska.reviews.limits import (
     CARE_PROVIDER_NAME_MAX_CHARS,
     NARRATIVE_MAX_CHARS,
@@ -34,24 +35,28 @@ from granska.reviews.models import (
     Source,
     Specialty,
     Status,
-    StatusChange,
     Unit,
     UnitKind,
     name_key,
 )
-from granska.reviews.selectors import review_facts
-from granska.reviews.suggestions import area_suggestions
 from granska.text import clean_line, clean_text
 
 
 @transaction.atomic
 def unit_register(
-    *, name: str, kind: str, care_provider_name: str, region: Region, specialty: Specialty
+    *,
+    by: User,
+    name: str,
+    kind: str,
+    care_provider_name: str,
+    region: Region,
+    specialty: Specialty,
 ) -> Unit:
     """Registers a unit under its care provider: the one registered under that name whatever
     its case and spacing ("region  österå" is Region Österå), or a new one. Filing a unit under
     a second spelling of its provider would hide an inspector's tie to the provider, which is
     what keeps the provider's own inspectors from reviewing it."""
+    require(by, "reviews.manage")
     name, provider_name = clean_line(name), clean_line(care_provider_name)
     errors: dict[str, list[str]] = {}
     for field, value, empty, limit, longer in (
@@ -106,14 +111,16 @@ def unit_register(
 @transaction.atomic
 def review_create(
     *,
+    by: User,
     unit: Unit,
     protocol: ProtocolVersion,
     regulations: tuple[str, ...],
     visit_date: datetime.date | None = None,
     specialty: Specialty | None = None,
-    status: str = Status.BOKAD,
 ) -> Review:
-    """Books a review of `unit` under the given regulations and protocol version."""
+    """Books a review of `unit` under the given regulations and protocol version. A review always
+    starts booked: it reaches every later state through the lifecycle's moves."""
+    require(by, "reviews.manage")
     if not regulations:
         raise ValidationError({"regulations": _("Choose at least one regulation.")})
     unknown = [r for r in regulations if r not in protocol.regulations]
@@ -131,7 +138,7 @@ def review_create(
         under_2015="SOSFS 2015:8" in regulations,
         under_2021="HSLF-FS 2021:8" in regulations,
         visit_date=visit_date,
-        status=status,
+        status=Status.BOKAD,
     )
     review.full_clean()
     review.save()
@@ -157,9 +164,23 @@ def _criterion_in_scope(review: Review, criterion: Criterion) -> None:
         )
 
 
+def _assessment_open(review: Review, by: User) -> None:
+    """Refuses a change to the assessment by someone who may not work on the review, or once the
+    final report has made it the report's (PermissionDenied, ValidationError on "status")."""
+    require(by, "reviews.change_review", review)
+    if review.status not in ASSESSMENT_OPEN:
+        raise ValidationError(
+            {
+                "status": _("The review is at %(status)s: its assessment is closed.")
+                % {"status": Status(review.status).label}
+            }
+        )
+
+
 @transaction.atomic
 def finding_record(
     *,
+    by: User,
     review: Review,
     criterion: Criterion,
     outcome: str,
@@ -167,6 +188,7 @@ def finding_record(
     source: str = "",
 ) -> Finding:
     """Records (or changes) the finding for one criterion of a review."""
+    _assessment_open(review, by)
     _criterion_in_scope(review, criterion)
     if outcome and outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Choose one of the findings offered.")})
@@ -209,8 +231,9 @@ def _narrative_checked(area: Area, narrative: str) -> str:
 
 
 @transaction.atomic
-def assessment_write(*, review: Review, area: Area, narrative: str) -> AreaAssessment:
+def assessment_write(*, by: User, review: Review, area: Area, narrative: str) -> AreaAssessment:
     """Saves the narrative of one area of a review."""
+    _assessment_open(review, by)
     if area.protocol_id != review.protocol_id:
         raise ValidationError({"area": _("The area is not part of this review's protocol.")})
     assessment, _created = AreaAssessment.objects.update_or_create(
@@ -221,12 +244,13 @@ def assessment_write(*, review: Review, area: Area, narrative: str) -> AreaAsses
 
 @transaction.atomic
 def area_grade_set(
-    *, review: Review, area: Area, regulation: str, grade: str, reason: str = ""
+    *, by: User, review: Review, area: Area, regulation: str, grade: str, reason: str = ""
 ) -> AreaGrade:
     """Sets the grade of one area under one regulation in scope.
 
     A grade other than the one the findings suggest needs the inspectors' reason.
     """
+    _assessment_open(review, by)
     if area.protocol_id != review.protocol_id:
         raise ValidationError({"area": _("The area is not part of this review's protocol.")})
     if regulation not in review.regulations:
@@ -284,43 +308,12 @@ def area_grade_set(
 
 
 @transaction.atomic
-def review_move(*, review: Review, target: str, by: User) -> Review:
-    """Moves a review to `target` in its lifecycle when the rules allow, recording who and when.
-
-    The final report is issued with the move to slutrapport, in its transaction: no move without
-    it. A final report with a D goes on at once to the handlingsplan, which the unit then owes."""
-    review = Review.objects.select_for_update().get(pk=review.pk)
-    facts = review_facts(review)
-    problems = move_problems(facts, target)
-    if problems:
-        raise ValidationError({"status": problems})
-    status_record(review=review, target=target, by=by)
-    if target == Status.SLUTRAPPORT:
-        report_issue_final(review=review, by=by)
-        if facts.has_d:
-            status_record(review=review, target=Status.HANDLINGSPLAN, by=by)
-    if review.status == Status.HANDLINGSPLAN:
-        # The plan's app builds on reviews, so it is reached here at call time, not import time.
-        from granska.actionplans.services import plan_open
-
-        plan_open(review=review)
-    return review
-
-
-def status_record(*, review: Review, target: str, by: User) -> None:
-    """Sets the review's status and records the move (who, when). The caller has checked it: a
-    lifecycle move (`review_move`), or a step the handlingsplan takes (accepted, followed up)."""
-    StatusChange.objects.create(review=review, from_status=review.status, to_status=target, by=by)
-    review.status = target
-    review.save(update_fields=["status", "updated_at"])
-
-
-@transaction.atomic
 def review_booking_change(
-    *, review: Review, visit_date: datetime.date | None, publish_report: bool
+    *, by: User, review: Review, visit_date: datetime.date | None, publish_report: bool
 ) -> Review:
     """Changes the visit date (until the final report, which states it) and whether the final
     report is published."""
+    require(by, "reviews.manage")
     review = Review.objects.select_for_update().get(pk=review.pk)
     if visit_date != review.visit_date and review.status in REPORT_FINAL:
         raise ValidationError(
@@ -353,8 +346,9 @@ def inspector_ties(inspector: User, unit: Unit) -> list[str]:
 
 
 @transaction.atomic
-def inspector_assign(*, review: Review, inspector: User) -> Assignment:
+def inspector_assign(*, by: User, review: Review, inspector: User) -> Assignment:
     """Assigns an inspector to a review: never a third one, never one with ties to the unit."""
+    require(by, "reviews.manage")
     review = Review.objects.select_for_update().get(pk=review.pk)
     if inspector.role != Role.INSPEKTOR:
         raise ValidationError(
@@ -381,7 +375,9 @@ def inspector_assign(*, review: Review, inspector: User) -> Assignment:
 
 
 @transaction.atomic
-def inspector_unassign(*, review: Review, inspector: User) -> None:
+def inspector_unassign(*, by: User, review: Review, inspector: User) -> None:
+    """Takes an inspector off a review."""
+    require(by, "reviews.manage")
     deleted, _rows = Assignment.objects.filter(review=review, inspector=inspector).delete()
     if not deleted:
         raise ValidationError(
@@ -398,7 +394,7 @@ class AreaConflict(Exception):
 
 
 @transaction.atomic
-def area_save(*, review: Review, area: Area, data: AreaInput) -> AreaAssessment:
+def area_save(*, by: User, review: Review, area: Area, data: AreaInput) -> AreaAssessment:
     """Saves one area's findings, grades and narrative together, or nothing.
 
     `data.version` is the area's version the form was built from; if someone has saved since,
@@ -426,7 +422,7 @@ def area_save(*, review: Review, area: Area, data: AreaInput) -> AreaAssessment:
         errors["narrative"] = error.messages
     for code, (outcome, note, source) in findings.items():
         if code not in criteria:
-            errors[f"finding-{code}"] = [
+            errors[finding_key(code)] = [
                 _("%(code)s is not a criterion of area %(area)s.")
                 % {"code": code, "area": area.code}
             ]
@@ -435,32 +431,32 @@ def area_save(*, review: Review, area: Area, data: AreaInput) -> AreaAssessment:
             continue
         try:
             finding_record(
-                review=review, criterion=criteria[code], outcome=outcome, note=note, source=source
+                by=by,
+                review=review,
+                criterion=criteria[code],
+                outcome=outcome,
+                note=note,
+                source=source,
             )
         except ValidationError as error:
-            errors.setdefault(f"finding-{code}", []).extend(error.messages)
+            for key, texts in error.message_dict.items():
+                errors.setdefault(f"{finding_key(code)}.{key}", []).extend(texts)
     for regulation, (grade, reason) in grades.items():
         if not grade:
             AreaGrade.objects.filter(assessment=assessment, regulation=regulation).delete()
             continue
         try:
             area_grade_set(
-                review=review, area=area, regulation=regulation, grade=grade, reason=reason
+                by=by, review=review, area=area, regulation=regulation, grade=grade, reason=reason
             )
         except ValidationError as error:
-            errors.setdefault(_grade_key(regulation), []).extend(error.messages)
+            errors.setdefault(grade_key(regulation), []).extend(error.messages)
     if errors:
         raise ValidationError(errors)
     assessment.narrative = narrative
     assessment.version += 1  # the row is locked: no one else can move the version meanwhile
     assessment.save()
     return assessment
-
-
-def _grade_key(regulation: str) -> str:
-    """Where the assessment page shows a grade's errors: "grade-2015"."""
-    year = next((r.year for r in Regulation if r.value == regulation), regulation)
-    return f"grade-{year}"
 
 
 def _area_sent(
@@ -477,7 +473,7 @@ def _area_sent(
         )
         missing = [not_sent(label % {"code": code}) for value, label in labels if value is None]
         if missing:
-            errors[f"finding-{code}"] = missing
+            errors[finding_key(code)] = missing
         else:
             findings[code] = (outcome or "", note or "", source or "")
     grades: dict[str, tuple[str, str]] = {}
@@ -492,7 +488,7 @@ def _area_sent(
             if value is None
         ]
         if missing:
-            errors[_grade_key(regulation)] = missing
+            errors[grade_key(regulation)] = missing
         else:
             grades[regulation] = (grade or "", reason or "")
     if data.narrative is None:
@@ -535,6 +531,7 @@ def summary_labels() -> dict[str, str]:
 @transaction.atomic
 def summary_save(
     *,
+    by: User,
     review: Review,
     strengths: str | None,
     weaknesses: str | None,
@@ -543,6 +540,7 @@ def summary_save(
 ) -> Review:
     """Saves the three summary lists unless someone else saved them after `fingerprint`. A list
     or fingerprint the form did not send (None) is refused, never read as empty."""
+    _assessment_open(review, by)
     labels = summary_labels()
     sent = {"strengths": strengths, "weaknesses": weaknesses, "improvements": improvements}
     errors = {name: [not_sent(labels[name])] for name, value in sent.items() if value is None}

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from granska.catalog.models import ProtocolVersion
 from granska.catalog.selectors import protocol_areas, protocol_latest
+from granska.catalog.suggestions import suggestion_texts
 from granska.grading import GradingInputError, parse_outcome, suggest_grade
-from granska.reviews.suggestions import suggestion_texts
 
 INPUT_KEYS = {"area", "regulation", "findings"}
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from granska.reviews.demo import DEMO_PASSWORD, demo_load
+from granska.demo.reviews import DEMO_PASSWORD, demo_load
 
 
 class Command(BaseCommand):

@@ -12,12 +12,13 @@ from django.conf import settings
 from django.db import transaction
 
 from granska.accounts.models import Role, User
-from granska.actionplans.demo import demo_chain
 from granska.catalog.loader import read_catalog
 from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.catalog.selectors import protocol_areas
 from granska.catalog.services import protocol_load
-from granska.reviews.lifecycle import REPORT_FINAL
+from granska.catalog.suggestions import area_suggestions
+from granska.demo.actionplans import demo_chain
+from granska.lifecycle import REPORT_FINAL
 from granska.reviews.models import (
     Affiliation,
     CareProvider,
@@ -38,9 +39,9 @@ from granska.reviews.services import (
     finding_record,
     inspector_assign,
     review_create,
-    review_move,
+    unit_register,
 )
-from granska.reviews.suggestions import area_suggestions
+from granska.workflow.moves import review_move
 
 DEMO_PASSWORD = "granska-demo"  # noqa: S105 - development only; production refuses the demo
 DEMO_MARKER_UNIT = "Björkhagens vårdcentral"
@@ -413,12 +414,14 @@ def demo_load() -> DemoResult:
             user.save(update_fields=["is_superuser"])
         users[email] = user
 
+    kansli = next(user for user in users.values() if user.role == Role.KANSLI)
     units = {}
     for name, (kind, provider, region, specialty, contacts) in UNITS.items():
-        unit = Unit.objects.create(
+        unit = unit_register(
+            by=kansli,
             name=name,
             kind=kind,
-            care_provider=CareProvider.objects.get_or_create(name=provider)[0],
+            care_provider_name=provider,
             region=Region.objects.get_or_create(name=region)[0],
             specialty=Specialty.objects.get_or_create(name=specialty)[0],
         )
@@ -437,38 +440,49 @@ def demo_load() -> DemoResult:
         specialty=Specialty.objects.get(name="Allmänmedicin"),
     )
 
-    kansli = next(user for user in users.values() if user.role == Role.KANSLI)
     areas = protocol_areas(protocol)
     for plan in REVIEWS:
         final = plan.status in REPORT_FINAL
         review = review_create(
+            by=kansli,
             unit=units[plan.unit],
             protocol=protocol,
             regulations=plan.regulations,
             visit_date=plan.visit,
-            # A review with a final report is written first, then moved on as the kansli would.
-            status=Status.FAKTAGRANSKNING if final else plan.status,
         )
         for email in plan.inspectors:
-            inspector_assign(review=review, inspector=users[email])
+            inspector_assign(by=kansli, review=review, inspector=users[email])
         review.strengths, review.weaknesses, review.improvements = plan.summary
         review.save(update_fields=["strengths", "weaknesses", "improvements"])
         for area in areas:
             if area.code not in plan.unassessed_areas:
                 _assess_area(review, area, plan)
-        if final:
-            review_move(review=review, target=Status.SLUTRAPPORT, by=kansli)
+        # The review is written first, then moved on as the kansli would, up to its step (with a
+        # final report: to slutrapport, and on through the plan in `demo_chain`).
+        walk(review, Status.SLUTRAPPORT if final else Status(plan.status), by=kansli)
         if plan.chain:
             demo_chain(review, plan, users)
     return DemoResult(created=True, users=demo_users())
 
 
+def walk(review: Review, target: Status, *, by: User) -> Review:
+    """Moves `review` forward, one offered move at a time, until it is at `target`."""
+    order = list(Status)
+    while order.index(Status(review.status)) < order.index(target):
+        following = order[order.index(Status(review.status)) + 1]
+        review = review_move(review=review, target=following, by=by)
+    return review
+
+
 def _assess_area(review: Review, area: Area, plan: DemoReview) -> None:
+    inspector = review.inspectors.first()
+    assert inspector is not None, "a demo review is assessed by its inspectors"
     criteria: list[Criterion] = list(area.criteria.all())
     in_scope = [c for c in criteria if any(c.applies_to(r) for r in review.regulations)]
     for criterion in in_scope:
         outcome = plan.deviations.get(criterion.code, Outcome.UPPFYLLT)
         finding_record(
+            by=inspector,
             review=review,
             criterion=criterion,
             outcome=outcome,
@@ -476,7 +490,10 @@ def _assess_area(review: Review, area: Area, plan: DemoReview) -> None:
             source=Source.INTERVJU if outcome != Outcome.EJ_RELEVANT else Source.DOKUMENT,
         )
     assessment_write(
-        review=review, area=area, narrative=NARRATIVES[area.code].format(unit=review.unit.name)
+        by=inspector,
+        review=review,
+        area=area,
+        narrative=NARRATIVES[area.code].format(unit=review.unit.name),
     )
     if not plan.graded:
         return
@@ -495,4 +512,11 @@ def _assess_area(review: Review, area: Area, plan: DemoReview) -> None:
     overrides = {(a, r): (g, why) for a, r, g, why in plan.overrides}
     for regulation, suggestion in suggestions.items():
         grade, reason = overrides.get((area.code, regulation), (suggestion.grade, ""))
-        area_grade_set(review=review, area=area, regulation=regulation, grade=grade, reason=reason)
+        area_grade_set(
+            by=inspector,
+            review=review,
+            area=area,
+            regulation=regulation,
+            grade=grade,
+            reason=reason,
+        )

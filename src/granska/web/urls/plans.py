@@ -1,7 +1,7 @@
 from django.urls import path
 
 import granska.converters  # noqa: F401 - registers the path converters used below
-from granska.actionplans import views
+from granska.web.views import plans as views
 
 app_name = "actionplans"
 

@@ -13,18 +13,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from granska.accounts.models import User
 from granska.catalog.selectors import protocol_latest
-from granska.reviews.forms import AssignForm, BookingChangeForm, BookingForm, UnitForm
-from granska.reviews.lifecycle import INSPECTOR_MOVES
 from granska.reviews.models import Status, Unit
 from granska.reviews.services import (
     inspector_assign,
     inspector_unassign,
     review_booking_change,
     review_create,
-    review_move,
     unit_register,
 )
-from granska.reviews.views.common import changeable_review, request_user
+from granska.web.forms import AssignForm, BookingChangeForm, BookingForm, UnitForm
+from granska.web.views.common import changeable_review, request_user
+from granska.workflow.moves import review_move
 
 
 def _require_kansli(request: HttpRequest) -> None:
@@ -44,7 +43,7 @@ def unit_list_view(request: HttpRequest) -> HttpResponse:
     form = UnitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            unit = unit_register(**form.cleaned_data)
+            unit = unit_register(by=request_user(request), **form.cleaned_data)
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -66,6 +65,7 @@ def booking_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             review = review_create(
+                by=request_user(request),
                 unit=data["unit"],
                 protocol=data["protocol"],
                 regulations=tuple(data["regulations"]),
@@ -90,7 +90,9 @@ def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
-            inspector_assign(review=review, inspector=form.cleaned_data["inspector"])
+            inspector_assign(
+                by=request_user(request), review=review, inspector=form.cleaned_data["inspector"]
+            )
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -111,7 +113,7 @@ def unassign_view(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     review = changeable_review(request, pk)
     inspector = get_object_or_404(User, pk=user_pk)
     try:
-        inspector_unassign(review=review, inspector=inspector)
+        inspector_unassign(by=request_user(request), review=review, inspector=inspector)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -130,9 +132,7 @@ def move_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a status to move to."))
         return redirect("reviews:detail", pk=review.pk)
     user = request_user(request)
-    # The kansli makes every move; the assigned inspectors those of writing the draft.
-    if not user.has_perm("reviews.manage") and (review.status, target) not in INSPECTOR_MOVES:
-        raise PermissionDenied
+    # Who may make which move is the lifecycle's: `review_move` refuses the others (403).
     try:
         review_move(review=review, target=target, by=user)
     except ValidationError as error:
@@ -154,7 +154,7 @@ def booking_change_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = BookingChangeForm(request.POST)
     if form.is_valid():
         try:
-            review_booking_change(review=review, **form.cleaned_data)
+            review_booking_change(by=request_user(request), review=review, **form.cleaned_data)
         except ValidationError as error:
             _field_messages(request, form, error.message_dict)
         else:

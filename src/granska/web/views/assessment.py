@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from granska.catalog.models import Area
-from granska.reviews.forms import SUMMARY_FIELDS, AreaInput, SummaryForm, area_input_from_post
+from granska.reviews.inputs import AreaInput
 from granska.reviews.models import Review, Source, Status
 from granska.reviews.selectors import area_workspace
 from granska.reviews.services import (
@@ -20,7 +20,8 @@ from granska.reviews.services import (
     summary_initial,
     summary_save,
 )
-from granska.reviews.views.common import changeable_review
+from granska.web.forms import SUMMARY_FIELDS, SummaryForm, area_input_from_post
+from granska.web.views.common import changeable_review, request_user
 
 # While these last, the inspectors' texts and grades may change.
 EDITABLE = frozenset(
@@ -75,7 +76,7 @@ def assessment_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         return _render(request, review, area)
     data = area_input_from_post(request.POST, review, area)
     try:
-        area_save(review=review, area=area, data=data)
+        area_save(by=request_user(request), review=review, area=area, data=data)
     except AreaConflict:
         # Someone saved meanwhile: show their version beside this person's, keep what was typed.
         return _render(request, review, area, submitted=data, conflict=True, status=409)
@@ -108,7 +109,7 @@ def summary_view(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = False
     if request.method == "POST" and form.is_valid():
         try:
-            summary_save(review=review, **form.cleaned_data)
+            summary_save(by=request_user(request), review=review, **form.cleaned_data)
         except SummaryConflict:
             conflict = True
         except ValidationError as error:

@@ -13,19 +13,18 @@ from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionItem, ActionPlan, Decision, FollowUpReport
 from granska.actionplans.services import (
     ItemInput,
-    followup_decide,
     followup_report,
-    months_after,
-    plan_accept,
     plan_return,
     plan_save,
 )
+from granska.lifecycle import months_after
 from granska.reports.models import CommentDecision, FinalReport
 from granska.reports.services import draft_comment_add, draft_comment_answer
 from granska.reviews.models import Review, Status, StatusChange
+from granska.workflow.plans import followup_decide, plan_accept
 
 if TYPE_CHECKING:
-    from granska.reviews.demo import DemoReview
+    from granska.demo.reviews import DemoReview
 
 # Planned actions by area, in our own words.
 ACTIONS = {
@@ -60,6 +59,7 @@ def _backdate(review: Review, days_ago: int) -> None:
     """Moves the final report, and the plan's deadline, to `days_ago` days before today."""
     issued = timezone.now() - datetime.timedelta(days=days_ago)
     FinalReport.objects.filter(review=review).update(issued_at=issued)
+    Review.objects.filter(pk=review.pk).update(final_report_date=timezone.localdate(issued))
     StatusChange.objects.filter(review=review).update(at=issued)
     ActionPlan.objects.filter(review=review).update(
         due_date=months_after(timezone.localdate(issued), settings.GRANSKA_PLAN_MONTHS)

@@ -31,17 +31,16 @@ from granska.actionplans.services import (
     ITEM_FIELDS,
     ItemInput,
     PlanConflict,
-    followup_decide,
     followup_report,
-    plan_accept,
     plan_return,
     plan_save,
-    review_next_due,
     unit_calendar_renew,
 )
 from granska.reviews.models import Review, Unit
-from granska.reviews.views.common import request_user, visible_review
+from granska.reviews.selectors import review_next_due
 from granska.text import clean_line, form_int
+from granska.web.views.common import request_user, visible_review
+from granska.workflow.plans import followup_decide, plan_accept
 
 logger = logging.getLogger(__name__)
 
@@ -353,7 +352,7 @@ def calendar_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     if not (user.has_perm("actionplans.write_plan", review) or user.has_perm("reviews.manage")):
         raise PermissionDenied
-    unit_calendar_renew(unit=review.unit)
+    unit_calendar_renew(by=request_user(request), unit=review.unit)
     messages.success(request, _("The calendar link is renewed; the old one no longer works."))
     return redirect("actionplans:plan", pk=review.pk)
 

@@ -5,12 +5,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from granska.actionplans.models import ActionPlan
-from granska.reviews.forms import AssignForm, BookingChangeForm, ReviewFilterForm
-from granska.reviews.history import review_history
-from granska.reviews.lifecycle import REPORT_FINAL
-from granska.reviews.selectors import my_reviews, review_list, review_moves, review_overview
-from granska.reviews.views.assessment import EDITABLE
-from granska.reviews.views.common import HtmxHttpRequest, request_user, visible_review
+from granska.lifecycle import REPORT_FINAL
+from granska.reviews.selectors import review_list, review_overview
+from granska.web.forms import AssignForm, BookingChangeForm, ReviewFilterForm
+from granska.web.views.assessment import EDITABLE
+from granska.web.views.common import HtmxHttpRequest, request_user, visible_review
+from granska.workflow.history import review_history
+from granska.workflow.moves import review_moves
+from granska.workflow.waiting import my_reviews
 
 
 @require_GET
@@ -48,12 +50,12 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "overview": review_overview(review) if can_change else None,
             "inspectors": list(review.inspectors.all()),
             "can_change": can_change,
-            "can_read_report": user.has_perm("reviews.view_report", review),
+            "can_read_report": user.has_perm("reports.view_report", review),
             "can_edit": can_change and review.status in EDITABLE,
             "report_is_final": review.status in REPORT_FINAL,
             "plan": ActionPlan.objects.filter(review=review).first(),
             "manages": manages,
-            "moves": review_moves(review, manages=manages) if can_change else [],
+            "moves": review_moves(review, user) if can_change else [],
             "assign_form": AssignForm() if manages else None,
             "booking_form": BookingChangeForm(
                 initial={"visit_date": review.visit_date, "publish_report": review.publish_report}

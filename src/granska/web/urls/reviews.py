@@ -1,7 +1,8 @@
 from django.urls import path
 
 import granska.converters  # noqa: F401 - registers the path converters used below
-from granska.reviews.views import assessment, kansli, pages
+from granska.web.views import assessment, kansli
+from granska.web.views import reviews as pages
 
 app_name = "reviews"
 

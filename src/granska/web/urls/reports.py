@@ -1,7 +1,7 @@
 from django.urls import path
 
 import granska.converters  # noqa: F401 - registers the path converters used below
-from granska.reports import views
+from granska.web.views import reports as views
 
 app_name = "reports"
 

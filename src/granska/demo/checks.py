@@ -1,30 +1,12 @@
-"""Deployment checks of the reviews app: a production database never holds the demo."""
+"""Deployment checks of the demo: a production database never holds it."""
 
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.core.checks import CheckMessage, Error, Tags, register
 from django.db import DatabaseError
 
 DEMO_DATA_IN_PRODUCTION = "granska.E001"
-SQLITE_IN_PRODUCTION = "granska.W001"
-
-
-@register(Tags.security, deploy=True)
-def postgresql_in_production(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    """SQLite is the embedded default for trying Granska out; it takes one writer at a time, so
-    production runs on PostgreSQL."""
-    if not settings.PRODUCTION or settings.DATABASES["default"]["ENGINE"] != (
-        "django.db.backends.sqlite3"
-    ):
-        return []
-    return [
-        Warning(
-            "Production runs on SQLite, which takes one writer at a time.",
-            hint="Set DATABASE_URL to a PostgreSQL database (postgres://user@host:5432/name).",
-            id=SQLITE_IN_PRODUCTION,
-        )
-    ]
 
 
 @register(Tags.security, deploy=True)
@@ -36,7 +18,7 @@ def demo_absent_in_production(app_configs: Any, **kwargs: Any) -> list[CheckMess
     if not settings.PRODUCTION:
         return []
     from granska.accounts.models import User
-    from granska.reviews.demo import USERS
+    from granska.demo.reviews import USERS
 
     try:
         found = sorted(

@@ -1,4 +1,3 @@
-from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from granska.accounts.models import Role, User
 from granska.catalog.models import Area, ProtocolVersion, Regulation
 from granska.refusals import not_sent
+from granska.reviews.inputs import AreaInput, SentFinding, SentGrade
 from granska.reviews.limits import CARE_PROVIDER_NAME_MAX_CHARS, UNIT_NAME_MAX_CHARS
 from granska.reviews.models import Region, Review, Specialty, Status, Unit, UnitKind
 from granska.text import form_int
@@ -140,27 +140,6 @@ class SummaryForm(forms.Form):
             if name not in self.data:
                 cleaned[name] = None
         return cleaned
-
-
-# A finding as the form sent it: outcome, note, source; None for a part the form did not send.
-SentFinding = tuple[str | None, str | None, str | None]
-# A grade as the form sent it: grade, reason; None for a part the form did not send.
-SentGrade = tuple[str | None, str | None]
-
-
-@dataclass
-class AreaInput:
-    """What the assessment form of one area submitted, read leniently (validation is the
-    service's): criterion code -> (outcome, note, source); regulation -> (grade, reason).
-
-    A criterion or regulation is there when the form sent any of its fields, and a part it did
-    not send is None, as is a narrative or version not sent: `area_save` refuses them all,
-    since reading them as empty would erase what is saved."""
-
-    findings: dict[str, SentFinding] = field(default_factory=dict)
-    grades: dict[str, SentGrade] = field(default_factory=dict)
-    narrative: str | None = None
-    version: int | None = None
 
 
 def area_input_from_post(post: QueryDict, review: Review, area: Area) -> AreaInput:

@@ -33,10 +33,10 @@ from granska.reports.services import (
     draft_comment_add,
     draft_comment_answer,
     draft_sections,
-    report_issue_final,
 )
 from granska.reviews.models import Review
-from granska.reviews.views.common import request_user, visible_review
+from granska.web.views.common import request_user, visible_review
+from granska.workflow.moves import final_report_correct
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def _readable_report(request: HttpRequest, pk: int) -> Review:
     """The review whose report the person may read: 404 if they may not see the review, 403 if
     they may see it but not (yet) its report."""
     review = visible_review(request, pk)
-    if not request_user(request).has_perm("reviews.view_report", review):
+    if not request_user(request).has_perm("reports.view_report", review):
         raise PermissionDenied
     return review
 
@@ -223,7 +223,7 @@ def report_reissue_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     review = get_object_or_404(Review, pk=pk)
     try:
-        report = report_issue_final(review=review, by=request_user(request))
+        report = final_report_correct(review=review, by=request_user(request))
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
