@@ -2,7 +2,6 @@
 ready for its final report, graded from its findings, with its people (fixtures registered in
 tests/conftest.py)."""
 
-import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -10,10 +9,9 @@ import pytest
 from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionPlan
 from granska.catalog.models import ProtocolVersion
-from granska.catalog.selectors import protocol_areas
-from granska.demo.reviews import DemoReview, _assess_area
-from granska.reviews.models import Assignment, Outcome, Review, Status
-from granska.reviews.services import review_create, review_move
+from granska.reviews.models import Outcome, Review, Status
+from granska.workflow.moves import review_move
+from tests.builders import review_at
 from tests.factories import UnitFactory, UserFactory
 
 ONLY_2021 = ("HSLF-FS 2021:8",)
@@ -43,26 +41,16 @@ def graded_review(
     deviations: dict[str, str],
     regulations: tuple[str, ...] = ONLY_2021,
     status: str = Status.FAKTAGRANSKNING,
+    inspectors: tuple[User, ...] = (),
 ) -> Review:
     """A review in `status` whose every area is assessed and graded as its findings suggest."""
-    review = review_create(
-        unit=UnitFactory(),
-        protocol=protocol,
+    return review_at(
+        status,
+        protocol,
         regulations=regulations,
-        status=status,
-        visit_date=datetime.date(2026, 10, 8),
-    )
-    plan = DemoReview(
-        unit=review.unit.name,
-        regulations=regulations,
-        status=status,
-        visit=review.visit_date,
-        inspectors=(),
         deviations=deviations,
+        inspectors=inspectors,
     )
-    for area in protocol_areas(protocol):
-        _assess_area(review, area, plan)
-    return review
 
 
 @pytest.fixture
@@ -81,8 +69,9 @@ def people(db: None) -> People:
 @pytest.fixture
 def review(protocol: ProtocolVersion, people: People) -> Review:
     """In faktagranskning with D in D, E and H, its inspector and its unit's contact set."""
-    review = graded_review(protocol, DEVIATIONS)
-    Assignment.objects.create(review=review, inspector=people.inspector)
+    review = graded_review(
+        protocol, DEVIATIONS, inspectors=(people.inspector, UserFactory(role=Role.INSPEKTOR))
+    )
     review.unit.members.add(people.contact)
     UnitFactory().members.add(people.other_contact)
     return review

@@ -11,7 +11,7 @@ from django.views.defaults import bad_request, server_error
 from granska.accounts.models import Role
 from granska.catalog.models import ProtocolVersion
 from granska.reviews.models import Assignment, Status
-from granska.reviews.services import review_create
+from tests.builders import review_at
 from tests.factories import UnitFactory, UserFactory
 
 
@@ -22,9 +22,7 @@ def text(response: Any) -> str:
 
 @pytest.mark.django_db
 def test_a_refusal_is_in_swedish_and_says_why(client: Client, protocol: ProtocolVersion) -> None:
-    review = review_create(
-        unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",), status=Status.AVSLUTAD
-    )
+    review = review_at(Status.AVSLUTAD, protocol, unit=UnitFactory(), regulations=("SOSFS 2015:8",))
     inspector = UserFactory(role=Role.INSPEKTOR)
     Assignment.objects.create(review=review, inspector=inspector)
     client.force_login(inspector)

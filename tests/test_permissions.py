@@ -20,6 +20,7 @@ from granska.catalog.models import ProtocolVersion
 from granska.reports.models import DraftComment
 from granska.reviews.models import Assignment, ObserverScope, Review, Status
 from granska.reviews.services import review_create, summary_fingerprint
+from tests.builders import kansli_user
 from tests.factories import UnitFactory, UserFactory
 
 ROLES = (
@@ -452,7 +453,9 @@ def test_every_url_has_an_entry_in_the_table() -> None:
 
 @pytest.fixture
 def people(protocol: ProtocolVersion) -> tuple[Review, dict[str, User | None]]:
-    review = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
+    review = review_create(
+        by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
     other_unit = UnitFactory()
     people: dict[str, User | None] = {
         "anonymous": None,
@@ -467,7 +470,9 @@ def people(protocol: ProtocolVersion) -> tuple[Review, dict[str, User | None]]:
     ObserverScope.objects.create(observer=people["observer"], specialty=review.specialty)
     review.unit.members.add(people["own_unit"])
     other_unit.members.add(people["other_unit"])
-    review_create(unit=other_unit, protocol=protocol, regulations=("SOSFS 2015:8",))
+    review_create(
+        by=kansli_user(), unit=other_unit, protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
     return review, people
 
 

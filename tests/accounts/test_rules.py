@@ -9,6 +9,7 @@ from granska.catalog.models import ProtocolVersion
 from granska.reviews.models import Assignment, ObserverScope, Review
 from granska.reviews.selectors import reviews_visible_to
 from granska.reviews.services import review_create
+from tests.builders import kansli_user
 from tests.factories import SpecialtyFactory, UnitFactory, UserFactory
 
 # role → (may view, may change, may manage) for the review in the `world` fixture.
@@ -52,12 +53,18 @@ def world(protocol: ProtocolVersion) -> World:
     unit.members.add(people["own_unit"])
     other_unit.members.add(people["other_unit"])
     regulations = ("SOSFS 2015:8",)
-    review = review_create(unit=unit, protocol=protocol, regulations=regulations)
+    review = review_create(by=kansli_user(), unit=unit, protocol=protocol, regulations=regulations)
     Assignment.objects.create(review=review, inspector=people["assigned_inspector"])
     others = [
-        review_create(unit=other_unit, protocol=protocol, regulations=regulations),
-        review_create(unit=unit, protocol=protocol, regulations=regulations),  # no inspectors
-        review_create(unit=UnitFactory(), protocol=protocol, regulations=regulations),
+        review_create(
+            by=kansli_user(), unit=other_unit, protocol=protocol, regulations=regulations
+        ),
+        review_create(
+            by=kansli_user(), unit=unit, protocol=protocol, regulations=regulations
+        ),  # no inspectors
+        review_create(
+            by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=regulations
+        ),
     ]
     Assignment.objects.create(review=others[0], inspector=people["other_inspector"])
     return review, others, people

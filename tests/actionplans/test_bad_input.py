@@ -11,17 +11,13 @@ from django.test import Client
 from django.urls import reverse
 
 from granska.actionplans.models import ActionPlan, FollowUpReport
-from granska.actionplans.services import (
-    ITEM_FIELDS,
-    ItemInput,
-    followup_report,
-    plan_accept,
-    plan_save,
-)
+from granska.actionplans.services import ITEM_FIELDS, ItemInput, followup_report, plan_save
 from granska.reports.models import DraftComment, FinalReport
 from granska.reports.services import draft_comment_add, draft_comment_answer
 from granska.reviews.models import Review, Status
-from granska.reviews.services import review_create, review_move
+from granska.workflow.moves import review_move
+from granska.workflow.plans import plan_accept
+from tests.builders import review_at
 from tests.chain import People
 from tests.factories import UnitFactory
 
@@ -122,9 +118,7 @@ def test_a_missing_attachment_or_report_file_is_not_found(
 def test_a_review_marked_final_without_an_issued_report_is_not_listed(
     client: Client, protocol: Any
 ) -> None:
-    review = review_create(
-        unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",), status=Status.AVSLUTAD
-    )
+    review = review_at(Status.AVSLUTAD, protocol, unit=UnitFactory(), regulations=("SOSFS 2015:8",))
     assert review.unit.name not in text(client.get(reverse("published:list")))
     assert client.get(reverse("published:pdf", args=[review.pk])).status_code == 404
 

@@ -18,19 +18,20 @@ from granska.actionplans.models import (
 from granska.actionplans.services import (
     ItemInput,
     PlanConflict,
-    followup_decide,
     followup_report,
-    months_after,
-    plan_accept,
     plan_return,
     plan_save,
-    review_next_due,
 )
 from granska.catalog.models import ProtocolVersion
+from granska.lifecycle import months_after
 from granska.reports.models import FinalReport
-from granska.reviews.history import review_history
 from granska.reviews.models import AreaGrade, Outcome, Review, Status, StatusChange
-from granska.reviews.services import area_grade_set, review_move
+from granska.reviews.selectors import review_next_due
+from granska.reviews.services import area_grade_set
+from granska.workflow.history import review_history
+from granska.workflow.moves import review_move
+from granska.workflow.plans import followup_decide, plan_accept
+from tests.builders import kansli_user
 from tests.chain import People, graded_review
 from tests.reports.conftest import flat, pdf_pages
 
@@ -92,6 +93,7 @@ def test_a_d_set_against_the_findings_gets_an_action_for_the_area_as_a_whole(
 ) -> None:
     review = graded_review(protocol, {"F3": Outcome.DELVIS})
     area_grade_set(
+        by=kansli_user(),
         review=review,
         area=protocol.areas.get(code="F"),
         regulation="HSLF-FS 2021:8",

@@ -16,13 +16,8 @@ from django_tasks_db.models import DBTaskResult
 
 from granska.actionplans.models import ActionPlan, Decision, PlanStatus, Reminder
 from granska.actionplans.reminders import reminder_send
-from granska.actionplans.services import (
-    ItemInput,
-    followup_decide,
-    followup_report,
-    plan_accept,
-    plan_save,
-)
+from granska.actionplans.services import ItemInput, followup_report, plan_save
+from granska.workflow.plans import followup_decide, plan_accept
 from tests.chain import People
 from tests.signals import signal_handlers_restored
 

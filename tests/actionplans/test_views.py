@@ -15,7 +15,8 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from granska.actionplans.models import ActionPlan, FollowUp, FollowUpReport, PlanStatus
-from granska.actionplans.services import ItemInput, plan_accept, plan_save
+from granska.actionplans.services import ItemInput, plan_save
+from granska.workflow.plans import plan_accept
 from tests.chain import People
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 from granska.reports.models import CommentDecision, DraftComment
 from granska.reports.services import draft_comment_add
 from granska.reviews.models import Review, Status
-from granska.reviews.services import review_move
+from granska.workflow.moves import review_move
 from tests.chain import People
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from granska.catalog.models import ProtocolVersion
 from granska.reports.models import DraftComment, FinalReport
 from granska.reports.services import draft_comment_answer, report_issue_final
 from granska.reviews.models import Assignment, ObserverScope, Review, Status, StatusChange
-from granska.reviews.services import review_create, review_move
+from granska.workflow.moves import review_move
+from tests.builders import review_at
 from tests.factories import UnitFactory, UserFactory
 from tests.reports.conftest import flat, pdf_pages
 
@@ -146,11 +147,8 @@ VERSION_ANSWERS = {
 def test_who_may_download_each_version(
     client: Client, protocol: ProtocolVersion, version: int
 ) -> None:
-    review = review_create(
-        unit=UnitFactory(),
-        protocol=protocol,
-        regulations=("HSLF-FS 2021:8",),
-        status=Status.SLUTRAPPORT,
+    review = review_at(
+        Status.SLUTRAPPORT, protocol, unit=UnitFactory(), regulations=("HSLF-FS 2021:8",)
     )
     people = {
         "kansli": UserFactory(role=Role.KANSLI),

@@ -6,10 +6,10 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from granska.reviews.lifecycle import REPORT_FINAL
 
 from granska.accounts.models import User
 from granska.reports.models import FinalReport
-from granska.reviews.lifecycle import REPORT_FINAL
 from granska.reviews.models import Review, Status
 
 pytestmark = pytest.mark.django_db

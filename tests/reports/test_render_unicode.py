@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from granska.actionplans.models import ActionItem, ActionPlan
-from granska.actionplans.services import ItemInput, plan_accept, plan_save
+from granska.actionplans.services import ItemInput, plan_save
 from granska.glyphs import coverage, unshowable
 from granska.reports.docx import docx_render
 from granska.reports.glyphs import report_text_places
@@ -34,6 +34,7 @@ from granska.reports.pdf import pdf_render
 from granska.reports.selectors import ReportData, report_data
 from granska.reviews.models import AreaAssessment, Review, Specialty, Unit
 from granska.text import clean_line, clean_text
+from granska.workflow.plans import plan_accept
 from tests.chain import People
 
 pytestmark = pytest.mark.django_db

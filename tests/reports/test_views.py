@@ -8,7 +8,7 @@ from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
 from granska.reports.selectors import report_is_draft
 from granska.reviews.models import Assignment, ObserverScope, Review, Status
-from granska.reviews.services import review_create
+from tests.builders import review_at
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,9 +87,7 @@ ANSWERS = {
 def test_who_may_read_the_report_at_each_step(
     client: Client, protocol: ProtocolVersion, status: str, url: str
 ) -> None:
-    review = review_create(
-        unit=UnitFactory(), protocol=protocol, regulations=("HSLF-FS 2021:8",), status=status
-    )
+    review = review_at(status, protocol, unit=UnitFactory(), regulations=("HSLF-FS 2021:8",))
     people = {
         "kansli": UserFactory(role=Role.KANSLI),
         "assigned_inspector": UserFactory(role=Role.INSPEKTOR),

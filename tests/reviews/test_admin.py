@@ -9,6 +9,7 @@ from granska.accounts.models import Role
 from granska.catalog.models import ProtocolVersion
 from granska.reviews.models import Assignment, Status, StatusChange
 from granska.reviews.services import area_grade_set, finding_record, review_create
+from tests.builders import kansli_user
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,9 @@ pytestmark = pytest.mark.django_db
 def test_the_admin_shows_a_review_but_cannot_move_or_staff_it(
     client: Client, protocol: ProtocolVersion
 ) -> None:
-    review = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
+    review = review_create(
+        by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
     client.force_login(UserFactory(role=Role.KANSLI, is_staff=True, is_superuser=True))
     change = reverse("admin:reviews_review_change", args=[review.pk])
     page = client.get(change)
@@ -49,11 +52,17 @@ def test_the_admin_shows_a_review_but_cannot_move_or_staff_it(
 def test_the_admin_cannot_change_findings_or_grades(
     client: Client, protocol: ProtocolVersion
 ) -> None:
-    review = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
+    review = review_create(
+        by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
     finding = finding_record(
-        review=review, criterion=protocol.criteria.get(code="A1"), outcome="uppfyllt"
+        by=kansli_user(),
+        review=review,
+        criterion=protocol.criteria.get(code="A1"),
+        outcome="uppfyllt",
     )
     grade = area_grade_set(
+        by=kansli_user(),
         review=review,
         area=protocol.areas.get(code="A"),
         regulation="SOSFS 2015:8",

@@ -19,7 +19,8 @@ from granska.reviews.models import (
     Review,
     Status,
 )
-from granska.reviews.services import finding_record, review_create
+from granska.reviews.services import finding_record
+from tests.builders import kansli_user, review_at
 from tests.factories import UnitFactory, UserFactory
 
 BOTH = ("SOSFS 2015:8", "HSLF-FS 2021:8")
@@ -27,9 +28,7 @@ BOTH = ("SOSFS 2015:8", "HSLF-FS 2021:8")
 
 @pytest.fixture
 def review(protocol: ProtocolVersion) -> Review:
-    return review_create(
-        unit=UnitFactory(), protocol=protocol, regulations=BOTH, status=Status.BESOK
-    )
+    return review_at(Status.BESOK, protocol, unit=UnitFactory(), regulations=BOTH)
 
 
 @pytest.fixture
@@ -232,9 +231,7 @@ def test_assessment_page_runs_a_fixed_number_of_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    review = review_create(
-        unit=UnitFactory(), protocol=protocol, regulations=BOTH, status=Status.BESOK
-    )
+    review = review_at(Status.BESOK, protocol, unit=UnitFactory(), regulations=BOTH)
     kansli = UserFactory(role=Role.KANSLI)
     client.force_login(kansli)
     data = {"version": "0", "narrative": "x", "grade-2015": "", "grade-2021": ""}
@@ -242,11 +239,11 @@ def test_assessment_page_runs_a_fixed_number_of_queries(
     for n in range(1, 16):
         data |= {f"outcome-E{n}": "uppfyllt", f"note-E{n}": "Anteckning", f"source-E{n}": ""}
     assert client.post(url(review, "E"), data).status_code == 302
-    empty = review_create(
-        unit=UnitFactory(), protocol=protocol, regulations=BOTH, status=Status.BESOK
-    )
+    empty = review_at(Status.BESOK, protocol, unit=UnitFactory(), regulations=BOTH)
     for criterion in protocol.criteria.all():  # all 76, not only E's
-        finding_record(review=review, criterion=criterion, outcome="delvis", note="Not")
+        finding_record(
+            by=kansli_user(), review=review, criterion=criterion, outcome="delvis", note="Not"
+        )
 
     def count(on: Review, code: str) -> int:
         with CaptureQueriesContext(connection) as captured:

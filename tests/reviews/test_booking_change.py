@@ -11,7 +11,8 @@ from django.urls import reverse
 from granska.accounts.models import Role
 from granska.catalog.models import ProtocolVersion
 from granska.reviews.models import Review, Status
-from granska.reviews.services import review_booking_change, review_create
+from granska.reviews.services import review_booking_change
+from tests.builders import kansli_user, review_at
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +23,11 @@ def text(html: bytes) -> str:
 
 
 def book(protocol: ProtocolVersion, status: str = Status.BOKAD) -> Review:
-    return review_create(
+    return review_at(
+        status,
+        protocol,
         unit=UnitFactory(),
-        protocol=protocol,
         regulations=("SOSFS 2015:8",),
-        status=status,
         visit_date=datetime.date(2027, 1, 20),
     )
 
@@ -66,11 +67,16 @@ def test_the_visit_date_of_an_issued_report_stays(protocol: ProtocolVersion) -> 
     review = book(protocol, status=Status.SLUTRAPPORT)
     with pytest.raises(ValidationError) as error:
         review_booking_change(
-            review=review, visit_date=datetime.date(2027, 3, 1), publish_report=True
+            by=kansli_user(),
+            review=review,
+            visit_date=datetime.date(2027, 3, 1),
+            publish_report=True,
         )
     assert "visit_date" in error.value.message_dict
     # Publication may still change.
-    review_booking_change(review=review, visit_date=review.visit_date, publish_report=False)
+    review_booking_change(
+        by=kansli_user(), review=review, visit_date=review.visit_date, publish_report=False
+    )
     review.refresh_from_db()
     assert review.publish_report is False
 
@@ -78,4 +84,4 @@ def test_the_visit_date_of_an_issued_report_stays(protocol: ProtocolVersion) -> 
 def test_a_visited_review_keeps_a_visit_date(protocol: ProtocolVersion) -> None:
     review = book(protocol, status=Status.BESOK)
     with pytest.raises(ValidationError, match="besöksdatum"):
-        review_booking_change(review=review, visit_date=None, publish_report=True)
+        review_booking_change(by=kansli_user(), review=review, visit_date=None, publish_report=True)

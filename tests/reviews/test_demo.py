@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from granska.accounts.models import Role, User
 from granska.reviews.models import AreaGrade, Review, Status
+from tests.builders import kansli_user
 
 
 def demo() -> str:
@@ -77,8 +78,12 @@ def test_demo_inspectors_have_employers_that_the_booking_respects() -> None:
     demo()
     norrhamn = Review.objects.get(unit__name="Kirurgkliniken Norrhamn")
     with pytest.raises(ValidationError, match="Region Österå"):
-        inspector_assign(review=norrhamn, inspector=User.objects.get(full_name="Johan Berg"))
-    inspector_assign(review=norrhamn, inspector=User.objects.get(full_name="Per Holm"))
+        inspector_assign(
+            by=kansli_user(), review=norrhamn, inspector=User.objects.get(full_name="Johan Berg")
+        )
+    inspector_assign(
+        by=kansli_user(), review=norrhamn, inspector=User.objects.get(full_name="Per Holm")
+    )
 
 
 @pytest.mark.django_db

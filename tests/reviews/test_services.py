@@ -6,19 +6,18 @@ from django.db import IntegrityError, transaction
 
 from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.reviews.models import AreaGrade, Finding, Review
-from granska.reviews.services import (
-    area_grade_set,
-    assessment_write,
-    finding_record,
-    review_create,
-)
+from granska.reviews.services import area_grade_set, assessment_write, finding_record, review_create
+from tests.builders import kansli_user
 from tests.factories import ReviewFactory, UnitFactory
 
 
 @pytest.fixture
 def review(protocol: ProtocolVersion) -> Review:
     return review_create(
-        unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8", "HSLF-FS 2021:8")
+        by=kansli_user(),
+        unit=UnitFactory(),
+        protocol=protocol,
+        regulations=("SOSFS 2015:8", "HSLF-FS 2021:8"),
     )
 
 
@@ -32,7 +31,9 @@ def area(protocol: ProtocolVersion, code: str) -> Area:
 
 def test_review_create_sets_regulations_and_specialty(protocol: ProtocolVersion) -> None:
     unit = UnitFactory()
-    review = review_create(unit=unit, protocol=protocol, regulations=("HSLF-FS 2021:8",))
+    review = review_create(
+        by=kansli_user(), unit=unit, protocol=protocol, regulations=("HSLF-FS 2021:8",)
+    )
     assert review.regulations == ("HSLF-FS 2021:8",)
     assert review.specialty == unit.specialty
     assert review.status == "bokad"
@@ -43,7 +44,9 @@ def test_review_create_refuses_regulations_outside_the_protocol(
     protocol: ProtocolVersion, regulations: tuple[str, ...]
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        review_create(unit=UnitFactory(), protocol=protocol, regulations=regulations)
+        review_create(
+            by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=regulations
+        )
     assert "regulations" in caught.value.message_dict
 
 
@@ -57,9 +60,16 @@ def test_finding_is_recorded_then_changed_with_history(
 ) -> None:
     e1 = criterion(protocol, "E1")
     finding_record(
-        review=review, criterion=e1, outcome="delvis", note=" Saknas ibland. ", source="intervju"
+        by=kansli_user(),
+        review=review,
+        criterion=e1,
+        outcome="delvis",
+        note=" Saknas ibland. ",
+        source="intervju",
     )
-    finding_record(review=review, criterion=e1, outcome="uppfyllt", source="dokument")
+    finding_record(
+        by=kansli_user(), review=review, criterion=e1, outcome="uppfyllt", source="dokument"
+    )
     finding = Finding.objects.get(review=review, criterion=e1)
     assert (finding.outcome, finding.note, finding.source) == ("uppfyllt", "", "dokument")
     history = list(finding.history.order_by("history_date").values_list("outcome", "note"))
@@ -69,9 +79,16 @@ def test_finding_is_recorded_then_changed_with_history(
 def test_finding_refuses_a_criterion_outside_the_reviews_regulations(
     protocol: ProtocolVersion,
 ) -> None:
-    only_2015 = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
+    only_2015 = review_create(
+        by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
     with pytest.raises(ValidationError, match="E7"):
-        finding_record(review=only_2015, criterion=criterion(protocol, "E7"), outcome="uppfyllt")
+        finding_record(
+            by=kansli_user(),
+            review=only_2015,
+            criterion=criterion(protocol, "E7"),
+            outcome="uppfyllt",
+        )
 
 
 @pytest.mark.parametrize(
@@ -85,7 +102,9 @@ def test_finding_refuses_unknown_values(
     review: Review, protocol: ProtocolVersion, field: str, kwargs: dict[str, str]
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        finding_record(review=review, criterion=criterion(protocol, "A1"), **kwargs)
+        finding_record(
+            by=kansli_user(), review=review, criterion=criterion(protocol, "A1"), **kwargs
+        )
     assert field in caught.value.message_dict
     assert not Finding.objects.exists()
 
@@ -94,9 +113,15 @@ def test_grade_equal_to_the_suggestion_needs_no_reason(
     review: Review, protocol: ProtocolVersion
 ) -> None:
     for code in ("A1", "A2", "A3", "A4"):
-        finding_record(review=review, criterion=criterion(protocol, code), outcome="uppfyllt")
+        finding_record(
+            by=kansli_user(), review=review, criterion=criterion(protocol, code), outcome="uppfyllt"
+        )
     saved = area_grade_set(
-        review=review, area=area(protocol, "A"), regulation="SOSFS 2015:8", grade="A"
+        by=kansli_user(),
+        review=review,
+        area=area(protocol, "A"),
+        regulation="SOSFS 2015:8",
+        grade="A",
     )
     assert (saved.grade, saved.deviation_reason) == ("A", "")
 
@@ -104,9 +129,12 @@ def test_grade_equal_to_the_suggestion_needs_no_reason(
 def test_grade_against_the_suggestion_needs_a_reason(
     review: Review, protocol: ProtocolVersion
 ) -> None:
-    finding_record(review=review, criterion=criterion(protocol, "A1"), outcome="ej_uppfyllt")
+    finding_record(
+        by=kansli_user(), review=review, criterion=criterion(protocol, "A1"), outcome="ej_uppfyllt"
+    )
     with pytest.raises(ValidationError) as caught:
         area_grade_set(
+            by=kansli_user(),
             review=review,
             area=area(protocol, "A"),
             regulation="SOSFS 2015:8",
@@ -116,6 +144,7 @@ def test_grade_against_the_suggestion_needs_a_reason(
     assert "D" in caught.value.message_dict["reason"][0]
     assert not AreaGrade.objects.exists()
     saved = area_grade_set(
+        by=kansli_user(),
         review=review,
         area=area(protocol, "A"),
         regulation="SOSFS 2015:8",
@@ -130,6 +159,7 @@ def test_grade_outside_the_areas_scale_is_refused(
 ) -> None:
     with pytest.raises(ValidationError, match="A, B, D"):
         area_grade_set(
+            by=kansli_user(),
             review=review,
             area=area(protocol, "C"),
             regulation="SOSFS 2015:8",
@@ -139,10 +169,16 @@ def test_grade_outside_the_areas_scale_is_refused(
 
 
 def test_grade_for_a_regulation_out_of_scope_is_refused(protocol: ProtocolVersion) -> None:
-    review = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
+    review = review_create(
+        by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
     with pytest.raises(ValidationError) as caught:
         area_grade_set(
-            review=review, area=area(protocol, "A"), regulation="HSLF-FS 2021:8", grade="A"
+            by=kansli_user(),
+            review=review,
+            area=area(protocol, "A"),
+            regulation="HSLF-FS 2021:8",
+            grade="A",
         )
     assert "regulation" in caught.value.message_dict
 
@@ -151,8 +187,22 @@ def test_grade_changes_keep_the_earlier_grade_in_history(
     review: Review, protocol: ProtocolVersion
 ) -> None:
     a = area(protocol, "A")
-    area_grade_set(review=review, area=a, regulation="SOSFS 2015:8", grade="D", reason="Först.")
-    area_grade_set(review=review, area=a, regulation="SOSFS 2015:8", grade="B", reason="Sedan.")
+    area_grade_set(
+        by=kansli_user(),
+        review=review,
+        area=a,
+        regulation="SOSFS 2015:8",
+        grade="D",
+        reason="Först.",
+    )
+    area_grade_set(
+        by=kansli_user(),
+        review=review,
+        area=a,
+        regulation="SOSFS 2015:8",
+        grade="B",
+        reason="Sedan.",
+    )
     saved = AreaGrade.objects.get()
     assert list(saved.history.order_by("history_date").values_list("grade", flat=True)) == [
         "D",
@@ -161,8 +211,10 @@ def test_grade_changes_keep_the_earlier_grade_in_history(
 
 
 def test_narrative_is_saved_with_history(review: Review, protocol: ProtocolVersion) -> None:
-    first = assessment_write(review=review, area=area(protocol, "F"), narrative="Första.")
-    assessment_write(review=review, area=area(protocol, "F"), narrative="Andra.")
+    first = assessment_write(
+        by=kansli_user(), review=review, area=area(protocol, "F"), narrative="Första."
+    )
+    assessment_write(by=kansli_user(), review=review, area=area(protocol, "F"), narrative="Andra.")
     first.refresh_from_db()
     assert first.narrative == "Andra."
     assert first.history.count() == 2

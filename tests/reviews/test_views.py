@@ -11,6 +11,7 @@ from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
 from granska.reviews.models import Assignment, Review, Status
 from granska.reviews.services import area_grade_set, finding_record, review_create
+from tests.builders import kansli_user, review_at
 from tests.factories import RegionFactory, SpecialtyFactory, UnitFactory, UserFactory
 
 
@@ -31,7 +32,9 @@ def text(response: Any) -> str:
 
 
 def test_pages_need_a_login(client: Client, protocol: ProtocolVersion) -> None:
-    review = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
+    review = review_create(
+        by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
     for url in (reverse("reviews:list"), reverse("reviews:detail", args=[review.pk])):
         response = client.get(url)
         assert response.status_code == 302
@@ -57,19 +60,23 @@ def test_list_filters_by_status_specialty_and_region(
 ) -> None:
     north = RegionFactory(name="Region Nord")
     psychiatry = SpecialtyFactory(name="Psykiatri")
-    a = review_create(
+    a = review_at(
+        Status.UTKAST,
+        protocol,
         unit=UnitFactory(name="Enhet Alfa", region=north),
-        protocol=protocol,
         regulations=("SOSFS 2015:8",),
-        status=Status.UTKAST,
     )
     b = review_create(
+        by=kansli_user(),
         unit=UnitFactory(name="Enhet Beta", specialty=psychiatry),
         protocol=protocol,
         regulations=("SOSFS 2015:8",),
     )
     c = review_create(
-        unit=UnitFactory(name="Enhet Gamma"), protocol=protocol, regulations=("HSLF-FS 2021:8",)
+        by=kansli_user(),
+        unit=UnitFactory(name="Enhet Gamma"),
+        protocol=protocol,
+        regulations=("HSLF-FS 2021:8",),
     )
     logged_in(client, kansli)
 
@@ -90,7 +97,10 @@ def test_list_with_a_bad_filter_says_which_and_shows_all(
     client: Client, kansli: User, protocol: ProtocolVersion
 ) -> None:
     review_create(
-        unit=UnitFactory(name="Enhet Alfa"), protocol=protocol, regulations=("SOSFS 2015:8",)
+        by=kansli_user(),
+        unit=UnitFactory(name="Enhet Alfa"),
+        protocol=protocol,
+        regulations=("SOSFS 2015:8",),
     )
     response = logged_in(client, kansli).get(reverse("reviews:list"), {"status": "påhittad"})
     assert response.status_code == 200
@@ -102,7 +112,10 @@ def test_list_answers_htmx_with_the_results_only(
     client: Client, kansli: User, protocol: ProtocolVersion
 ) -> None:
     review_create(
-        unit=UnitFactory(name="Enhet Alfa"), protocol=protocol, regulations=("SOSFS 2015:8",)
+        by=kansli_user(),
+        unit=UnitFactory(name="Enhet Alfa"),
+        protocol=protocol,
+        regulations=("SOSFS 2015:8",),
     )
     response = logged_in(client, kansli).get(
         reverse("reviews:list"), headers={"HX-Request": "true"}
@@ -117,16 +130,25 @@ def test_review_page_shows_areas_criteria_findings_and_grades(
     client: Client, kansli: User, protocol: ProtocolVersion
 ) -> None:
     review = review_create(
+        by=kansli_user(),
         unit=UnitFactory(name="Enhet Alfa"),
         protocol=protocol,
         regulations=("SOSFS 2015:8", "HSLF-FS 2021:8"),
     )
     e4 = protocol.criteria.get(code="E4")
     finding_record(
-        review=review, criterion=e4, outcome="ej_uppfyllt", note="Inga dokumenterade bedömningar."
+        by=kansli_user(),
+        review=review,
+        criterion=e4,
+        outcome="ej_uppfyllt",
+        note="Inga dokumenterade bedömningar.",
     )
     area_grade_set(
-        review=review, area=protocol.areas.get(code="E"), regulation="SOSFS 2015:8", grade="D"
+        by=kansli_user(),
+        review=review,
+        area=protocol.areas.get(code="E"),
+        regulation="SOSFS 2015:8",
+        grade="D",
     )
     page = text(logged_in(client, kansli).get(reverse("reviews:detail", args=[review.pk])))
     for area in protocol.areas.all():
@@ -145,7 +167,9 @@ def test_review_page_shows_areas_criteria_findings_and_grades(
 def test_review_page_leaves_out_criteria_of_a_regulation_out_of_scope(
     client: Client, kansli: User, protocol: ProtocolVersion
 ) -> None:
-    review = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
+    review = review_create(
+        by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
     page = text(logged_in(client, kansli).get(reverse("reviews:detail", args=[review.pk])))
     only_2021 = protocol.criteria.filter(code__in=["E7", "G11"])
     assert only_2021.count() == 2
@@ -157,7 +181,9 @@ def test_review_page_leaves_out_criteria_of_a_regulation_out_of_scope(
 
 
 def test_review_page_in_english(client: Client, kansli: User, protocol: ProtocolVersion) -> None:
-    review = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
+    review = review_create(
+        by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
     logged_in(client, kansli)
     client.post(reverse("set_language"), {"language": "en"})
     page = text(client.get(reverse("reviews:detail", args=[review.pk])))
@@ -181,19 +207,35 @@ def test_review_page_runs_a_fixed_number_of_queries(
 
     logged_in(client, kansli)
     # One finding and one grade against every finding and every grade, two inspectors.
-    sparse = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
-    finding_record(review=sparse, criterion=protocol.criteria.get(code="A1"), outcome="uppfyllt")
+    sparse = review_create(
+        by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
+    finding_record(
+        by=kansli_user(),
+        review=sparse,
+        criterion=protocol.criteria.get(code="A1"),
+        outcome="uppfyllt",
+    )
     area_grade_set(
-        review=sparse, area=protocol.areas.get(code="A"), regulation="SOSFS 2015:8", grade="A"
+        by=kansli_user(),
+        review=sparse,
+        area=protocol.areas.get(code="A"),
+        regulation="SOSFS 2015:8",
+        grade="A",
     )
     full = review_create(
-        unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8", "HSLF-FS 2021:8")
+        by=kansli_user(),
+        unit=UnitFactory(),
+        protocol=protocol,
+        regulations=("SOSFS 2015:8", "HSLF-FS 2021:8"),
     )
     for criterion in protocol.criteria.all():
-        finding_record(review=full, criterion=criterion, outcome="uppfyllt")
+        finding_record(by=kansli_user(), review=full, criterion=criterion, outcome="uppfyllt")
     for area in protocol.areas.all():
         for regulation in full.regulations:
-            area_grade_set(review=full, area=area, regulation=regulation, grade="A")
+            area_grade_set(
+                by=kansli_user(), review=full, area=area, regulation=regulation, grade="A"
+            )
     for inspector in UserFactory.create_batch(2):
         Assignment.objects.create(review=full, inspector=inspector)
         Assignment.objects.create(review=sparse, inspector=inspector)

@@ -34,6 +34,7 @@ from granska.accounts.throttle import CODES, PASSWORDS
 from granska.catalog.models import ProtocolVersion
 from granska.reviews.models import Assignment, Review
 from granska.reviews.services import review_create
+from tests.builders import kansli_user
 from tests.factories import PASSWORD, UnitFactory, UserFactory
 from tests.test_permissions import POST_TABLE, TABLE
 
@@ -157,7 +158,9 @@ def password_only(client: Client, production: None, kansli: User) -> str:
 @pytest.fixture
 def review(protocol: ProtocolVersion) -> Review:
     """A review with an inspector and a contact, for the URLs of tests/test_permissions.py."""
-    review = review_create(unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",))
+    review = review_create(
+        by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
     Assignment.objects.create(review=review, inspector=UserFactory(role=Role.INSPEKTOR))
     review.unit.members.add(UserFactory(role=Role.VERKSAMHET))
     return review

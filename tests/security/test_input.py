@@ -21,7 +21,7 @@ from granska import text as granska_text
 from granska.accounts.models import Role, User
 from granska.actionplans import services as plan_services
 from granska.actionplans.models import ActionItem, ActionPlan, FollowUpReport, PlanStatus
-from granska.actionplans.services import ItemInput, followup_report, plan_accept, plan_save
+from granska.actionplans.services import ItemInput, followup_report, plan_save
 from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.reports.models import DraftComment
 from granska.reports.services import draft_comment_add, draft_comment_answer
@@ -49,6 +49,8 @@ from granska.reviews.services import (
     summary_fingerprint,
     summary_save,
 )
+from granska.workflow.plans import plan_accept
+from tests.builders import kansli_user, review_at
 from tests.chain import People
 from tests.factories import RegionFactory, SpecialtyFactory, UnitFactory, UserFactory
 
@@ -117,9 +119,9 @@ def test_a_unit_typed_under_another_spelling_of_its_provider_is_filed_under_it_a
     unit = Unit.objects.get(name="Vårdcentralen Norr")
     assert unit.care_provider == osteraa
     assert CareProvider.objects.count() == 1
-    review = review_create(unit=unit, protocol=protocol, regulations=BOTH)
+    review = review_create(by=kansli_user(), unit=unit, protocol=protocol, regulations=BOTH)
     with pytest.raises(ValidationError, match="Region Österå"):
-        inspector_assign(review=review, inspector=osteraa_inspector)
+        inspector_assign(by=kansli_user(), review=review, inspector=osteraa_inspector)
     assert not Assignment.objects.filter(review=review).exists()
 
 
@@ -274,9 +276,7 @@ def test_the_migration_stops_naming_the_units_when_merging_would_make_two_alike(
 
 @pytest.fixture
 def besok(protocol: ProtocolVersion) -> Review:
-    return review_create(
-        unit=UnitFactory(), protocol=protocol, regulations=BOTH, status=Status.BESOK
-    )
+    return review_at(Status.BESOK, protocol, unit=UnitFactory(), regulations=BOTH)
 
 
 @pytest.fixture
@@ -335,7 +335,7 @@ LIMITS: list[tuple[str, int, Callable[[Any, str], Any], str, str]] = [
         "narrative",
         20_000,
         lambda c, text: assessment_write(
-            review=c.review, area=_area(c.review, "E"), narrative=text
+            by=kansli_user(), review=c.review, area=_area(c.review, "E"), narrative=text
         ),
         "narrative",
         "Beskrivningen för område E får vara högst 20 000 tecken",
@@ -344,7 +344,11 @@ LIMITS: list[tuple[str, int, Callable[[Any, str], Any], str, str]] = [
         "note",
         5_000,
         lambda c, text: finding_record(
-            review=c.review, criterion=_criterion(c.review, "E4"), outcome="delvis", note=text
+            by=kansli_user(),
+            review=c.review,
+            criterion=_criterion(c.review, "E4"),
+            outcome="delvis",
+            note=text,
         ),
         "note",
         "Anteckningen för E4 får vara högst 5 000 tecken",
@@ -353,6 +357,7 @@ LIMITS: list[tuple[str, int, Callable[[Any, str], Any], str, str]] = [
         "reason",
         5_000,
         lambda c, text: area_grade_set(
+            by=kansli_user(),
             review=c.review,
             area=_area(c.review, "E"),
             regulation="HSLF-FS 2021:8",
@@ -366,6 +371,7 @@ LIMITS: list[tuple[str, int, Callable[[Any, str], Any], str, str]] = [
         "summary",
         10_000,
         lambda c, text: summary_save(
+            by=kansli_user(),
             review=c.review,
             strengths=text,
             weaknesses="",
@@ -917,14 +923,22 @@ def test_a_form_in_utf_8_still_passes(client: Client, kansli: User) -> None:
 def test_the_reviews_services_store_no_invisible_character(review: Review, people: People) -> None:
     note = f"Rad ett{INVISIBLE}\r\nrad två"
     finding = finding_record(
-        review=review, criterion=_criterion(review, "A1"), outcome="uppfyllt", note=note
+        by=kansli_user(),
+        review=review,
+        criterion=_criterion(review, "A1"),
+        outcome="uppfyllt",
+        note=note,
     )
     assert finding.note == "Rad ett\n\nrad två"  # the vertical tab is a line break
     assessment = assessment_write(
-        review=review, area=_area(review, "A"), narrative=f"Stycke{INVISIBLE}.\u2028Nästa."
+        by=kansli_user(),
+        review=review,
+        area=_area(review, "A"),
+        narrative=f"Stycke{INVISIBLE}.\u2028Nästa.",
     )
     assert assessment.narrative == "Stycke\n.\nNästa."
     grade = area_grade_set(
+        by=kansli_user(),
         review=review,
         area=_area(review, "A"),
         regulation="HSLF-FS 2021:8",
@@ -933,6 +947,7 @@ def test_the_reviews_services_store_no_invisible_character(review: Review, peopl
     )
     assert grade.deviation_reason == "Skäl"
     saved = summary_save(
+        by=kansli_user(),
         review=review,
         strengths=f"Bra\x0bhandledning{INVISIBLE}",
         weaknesses="\x00",
@@ -1078,6 +1093,7 @@ def test_the_area_service_refuses_an_input_lacking_a_part(besok: Review) -> None
 @pytest.fixture
 def saved_summary(besok: Review) -> Review:
     return summary_save(
+        by=kansli_user(),
         review=besok,
         strengths="Sparad styrka.",
         weaknesses="Sparad svaghet.",
@@ -1186,6 +1202,7 @@ def test_the_booking_change_lacking_the_visit_date_keeps_it(
     client: Client, kansli: User, protocol: ProtocolVersion
 ) -> None:
     review = review_create(
+        by=kansli_user(),
         unit=UnitFactory(),
         protocol=protocol,
         regulations=BOTH,

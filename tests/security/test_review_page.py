@@ -14,6 +14,7 @@ from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
 from granska.reviews.models import Assignment, ObserverScope, Review, Status
 from granska.reviews.services import area_grade_set, assessment_write, finding_record
+from tests.builders import kansli_user
 from tests.chain import graded_review
 from tests.factories import UserFactory
 
@@ -28,14 +29,22 @@ def _review(protocol: ProtocolVersion, status: str) -> Review:
     review = graded_review(protocol, {}, status=status)
     area = review.protocol.areas.get(code="B")
     finding_record(
+        by=kansli_user(),
         review=review,
         criterion=area.criteria.get(code="B9"),
         outcome="delvis",
         note=NOTE,
         source="intervju",
     )
-    assessment_write(review=review, area=area, narrative=NARRATIVE)
-    area_grade_set(review=review, area=area, regulation="HSLF-FS 2021:8", grade="C", reason=REASON)
+    assessment_write(by=kansli_user(), review=review, area=area, narrative=NARRATIVE)
+    area_grade_set(
+        by=kansli_user(),
+        review=review,
+        area=area,
+        regulation="HSLF-FS 2021:8",
+        grade="C",
+        reason=REASON,
+    )
     Review.objects.filter(pk=review.pk).update(strengths=STRENGTH)
     return review
 

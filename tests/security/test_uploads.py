@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 from granska.actionplans.attachments import attachment_check
 from granska.actionplans.models import ActionItem, ActionPlan, FollowUp, FollowUpReport, Reminder
-from granska.actionplans.services import ItemInput, followup_report, plan_accept, plan_save
+from granska.actionplans.services import ItemInput, followup_report, plan_save
 from granska.uploads import MAX_UPLOAD_BYTES
+from granska.workflow.plans import plan_accept
 from tests.chain import People
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,118 @@
+"""Reviews in any state for the tests, reached as Granska reaches them: booked through the
+services, then moved through the lifecycle's moves (`review_create` books only; nothing sets a
+status directly)."""
+
+import datetime
+from collections.abc import Iterable
+
+from granska.accounts.models import Role, User
+from granska.catalog.models import ProtocolVersion
+from granska.catalog.selectors import protocol_areas
+from granska.demo.reviews import DemoReview, _assess_area
+from granska.reviews.models import Review, Specialty, Status, Unit
+from granska.reviews.services import inspector_assign, review_booking_change, review_create
+from granska.workflow.facts import review_ungraded
+from granska.workflow.moves import review_move
+from tests.factories import UnitFactory, UserFactory
+
+BOTH = ("SOSFS 2015:8", "HSLF-FS 2021:8")
+VISIT = datetime.date(2026, 10, 8)
+
+
+def kansli_user() -> User:
+    """The kansli that books and moves the builders' reviews (one per test database)."""
+    user, _created = User.objects.get_or_create(
+        email="bokning@kansliet.test",
+        defaults={"full_name": "Kansliets bokning", "role": Role.KANSLI},
+    )
+    return user
+
+
+def review_booked(
+    protocol: ProtocolVersion,
+    *,
+    unit: Unit | None = None,
+    regulations: tuple[str, ...] = BOTH,
+    visit_date: datetime.date | None = VISIT,
+    specialty: Specialty | None = None,
+    inspectors: Iterable[User] = (),
+) -> Review:
+    """A booked review, with the given inspectors assigned."""
+    review = review_create(
+        by=kansli_user(),
+        unit=unit or UnitFactory(),
+        protocol=protocol,
+        regulations=regulations,
+        visit_date=visit_date,
+        specialty=specialty,
+    )
+    for inspector in inspectors:
+        inspector_assign(by=kansli_user(), review=review, inspector=inspector)
+    return review
+
+
+def assess(
+    review: Review, deviations: dict[str, str] | None = None, *, graded: bool = True
+) -> None:
+    """Every area assessed by the review's first inspector: each criterion uppfyllt unless
+    `deviations` says otherwise, and (with `graded`) graded as the findings suggest."""
+    plan = DemoReview(
+        unit=review.unit.name,
+        regulations=review.regulations,
+        status=Status.UTKAST,
+        visit=review.visit_date,
+        inspectors=(),
+        deviations=deviations or {},
+        graded=graded,
+    )
+    for area in protocol_areas(review.protocol):
+        _assess_area(review, area, plan)
+
+
+def walk(review: Review, target: str, *, by: User | None = None) -> Review:
+    """Moves `review` forward, one move at a time, until it is at `target`; what a move needs
+    and is missing is supplied first (two inspectors, a visit date, grades from findings all
+    met). A review at slutrapport with a D goes on to handlingsplan by itself."""
+    by = by or kansli_user()
+    order = list(Status)
+    while order.index(Status(review.status)) < order.index(Status(target)):
+        following = order[order.index(Status(review.status)) + 1]
+        if following == Status.FORBEREDELSE:
+            while review.assignments.count() < 2:
+                inspector = UserFactory(role=Role.INSPEKTOR)
+                inspector_assign(by=kansli_user(), review=review, inspector=inspector)
+        if following == Status.BESOK and review.visit_date is None:
+            review_booking_change(
+                by=kansli_user(),
+                review=review,
+                visit_date=VISIT,
+                publish_report=review.publish_report,
+            )
+        if following == Status.FAKTAGRANSKNING and review_ungraded(review):
+            assess(review)
+        if following == Status.HANDLINGSPLAN:
+            raise AssertionError("a review reaches the handlingsplan by a final report with a D")
+        review = review_move(review=review, target=following, by=by)
+        review.refresh_from_db()
+    return review
+
+
+def review_at(
+    status: str,
+    protocol: ProtocolVersion,
+    *,
+    unit: Unit | None = None,
+    regulations: tuple[str, ...] = BOTH,
+    visit_date: datetime.date | None = VISIT,
+    inspectors: Iterable[User] = (),
+    deviations: dict[str, str] | None = None,
+) -> Review:
+    """A review in `status`, reached by its moves. With `deviations` every area is assessed
+    first (and graded as the findings suggest), so a D among them leads to the handlingsplan."""
+    review = review_booked(
+        protocol, unit=unit, regulations=regulations, visit_date=visit_date, inspectors=inspectors
+    )
+    if deviations is not None:
+        walk(review, Status.FORBEREDELSE)
+        assess(review, deviations)
+    return walk(review, status)
