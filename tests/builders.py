@@ -6,13 +6,16 @@ import datetime
 from collections.abc import Iterable
 
 from granska.accounts.models import Role, User
+from granska.actionplans.models import ActionPlan, Decision, FollowUp, PlanStatus
+from granska.actionplans.services import ItemInput, followup_report, plan_save
 from granska.catalog.models import ProtocolVersion
 from granska.catalog.selectors import protocol_areas
 from granska.demo.reviews import DemoReview, _assess_area
-from granska.reviews.models import Review, Specialty, Status, Unit
+from granska.reviews.models import Outcome, Review, Specialty, Status, Unit
 from granska.reviews.services import inspector_assign, review_booking_change, review_create
 from granska.workflow.facts import review_ungraded
 from granska.workflow.moves import review_move
+from granska.workflow.plans import followup_decide, plan_accept
 from tests.factories import UnitFactory, UserFactory
 
 BOTH = ("SOSFS 2015:8", "HSLF-FS 2021:8")
@@ -72,10 +75,18 @@ def assess(
 def walk(review: Review, target: str, *, by: User | None = None) -> Review:
     """Moves `review` forward, one move at a time, until it is at `target`; what a move needs
     and is missing is supplied first (two inspectors, a visit date, grades from findings all
-    met). A review at slutrapport with a D goes on to handlingsplan by itself."""
+    met, a complete plan submitted and accepted, every action reported and confirmed). A review
+    at slutrapport with a D goes on to handlingsplan by itself; one without a D is closed."""
     by = by or kansli_user()
     order = list(Status)
     while order.index(Status(review.status)) < order.index(Status(target)):
+        if review.status == Status.SLUTRAPPORT:
+            review = review_move(review=review, target=Status.AVSLUTAD, by=by)
+            continue
+        if review.status in (Status.HANDLINGSPLAN, Status.UPPFOLJNING):
+            _plan_through(review, by=kansli_user())
+            review.refresh_from_db()
+            continue
         following = order[order.index(Status(review.status)) + 1]
         if following == Status.FORBEREDELSE:
             while review.assignments.count() < 2:
@@ -90,8 +101,6 @@ def walk(review: Review, target: str, *, by: User | None = None) -> Review:
             )
         if following == Status.FAKTAGRANSKNING and review_ungraded(review):
             assess(review)
-        if following == Status.HANDLINGSPLAN:
-            raise AssertionError("a review reaches the handlingsplan by a final report with a D")
         review = review_move(review=review, target=following, by=by)
         review.refresh_from_db()
     return review
@@ -108,11 +117,50 @@ def review_at(
     deviations: dict[str, str] | None = None,
 ) -> Review:
     """A review in `status`, reached by its moves. With `deviations` every area is assessed
-    first (and graded as the findings suggest), so a D among them leads to the handlingsplan."""
+    first (and graded as the findings suggest), so a D among them leads to the handlingsplan;
+    a state of the plan (handlingsplan, uppföljning) without them gets a D in E (E4 not met)."""
+    if deviations is None and status in (Status.HANDLINGSPLAN, Status.UPPFOLJNING):
+        deviations = {"E4": Outcome.EJ_UPPFYLLT}
     review = review_booked(
         protocol, unit=unit, regulations=regulations, visit_date=visit_date, inspectors=inspectors
     )
     if deviations is not None:
-        walk(review, Status.FORBEREDELSE)
+        review = walk(review, Status.FORBEREDELSE)
         assess(review, deviations)
     return walk(review, status)
+
+
+COMPLETE_ITEM = ItemInput(
+    action="Handledarutbildning för alla handledare under våren.",
+    completion="2027-06-30",
+    responsible="Studierektor",
+    followup="2027-09-01",
+    followup_responsible="Verksamhetschef",
+)
+
+
+def plan_written(review: Review, *, submit: bool = True, by: User | None = None) -> ActionPlan:
+    """The review's handlingsplan with every item complete, saved (and submitted)."""
+    plan = ActionPlan.objects.get(review=review)
+    items = dict.fromkeys(plan.items.values_list("pk", flat=True), COMPLETE_ITEM)
+    return plan_save(
+        plan=plan, version=plan.version, items=items, by=by or kansli_user(), submit=submit
+    )
+
+
+def _plan_through(review: Review, *, by: User) -> None:
+    """One step on from handlingsplan (the plan accepted) or uppföljning (every action
+    reported and confirmed)."""
+    plan = ActionPlan.objects.get(review=review)
+    if review.status == Status.HANDLINGSPLAN:
+        if plan.status != PlanStatus.INLAMNAD:
+            plan = plan_written(review)
+        plan_accept(plan=plan, by=by)
+        return
+    for item in plan.items.all():
+        if item.followup == FollowUp.CONFIRMED:
+            continue
+        report = item.reports.filter(decision="").first() or followup_report(
+            item=item, by=by, text="Genomfört enligt planen."
+        )
+        followup_decide(report=report, by=by, decision=Decision.CONFIRMED)

@@ -71,8 +71,12 @@ def test_a_final_report_with_a_d_opens_a_plan_for_each_foreskrift_not_met(
     assert codes(plan) == ["D7", "E4", "H2"]
     assert plan.status == PlanStatus.UTKAST
     assert plan.due_date == months_after(timezone.localdate(), 3)
-    moves = list(StatusChange.objects.filter(review=review).values_list("from_status", "to_status"))
-    assert moves == [
+    moves = list(
+        StatusChange.objects.filter(review=review)
+        .order_by("pk")
+        .values_list("from_status", "to_status")
+    )
+    assert moves[-2:] == [
         (Status.FAKTAGRANSKNING, Status.SLUTRAPPORT),
         (Status.SLUTRAPPORT, Status.HANDLINGSPLAN),
     ]
@@ -125,7 +129,7 @@ def test_a_draft_may_be_incomplete_but_never_holds_an_unreadable_date(
     unreadable = {first.pk: ItemInput(action="Ändrat.", completion="snart")}
     with pytest.raises(ValidationError) as error:
         plan_save(plan=plan, version=1, items=unreadable, by=people.contact, submit=False)
-    message = " ".join(error.value.message_dict[f"item-{first.pk}-completion"])
+    message = " ".join(error.value.message_dict[f"items.{first.pk}.completion"])
     assert "”snart”" in message
     # The accepted forms are shown.
     assert "våren 2027" in message
@@ -144,7 +148,7 @@ def test_submitting_needs_every_field_and_keeps_each_date_as_written(
         plan_save(plan=plan, version=0, items=items, by=people.contact, submit=True)
     fields = error.value.message_dict
     for field in ("completion", "responsible", "followup", "followup_responsible"):
-        assert f"item-{first_pk}-{field}" in fields
+        assert f"items.{first_pk}.{field}" in fields
     assert plan.items.get(pk=first_pk).action == ""
 
     plan = submitted(plan, people)
@@ -248,6 +252,7 @@ def test_accepting_adjusts_each_d_keeps_it_in_history_and_issues_the_report_agai
 
 def test_a_d_on_an_a_b_d_scale_is_adjusted_to_b(protocol: ProtocolVersion, people: People) -> None:
     review = graded_review(protocol, {"A1": Outcome.EJ_UPPFYLLT})
+    review.unit.members.add(people.contact)
     review_move(review=review, target=Status.SLUTRAPPORT, by=people.kansli)
     plan = ActionPlan.objects.get(review=review)
     plan_accept(plan=submitted(plan, people), by=people.kansli)

@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from granska.reviews.lifecycle import REPORT_FINAL
 from playwright.sync_api import Page, expect
 
+from granska.lifecycle import REPORT_FINAL
 from granska.reviews.models import Review
 from tests.browser.conftest import KANSLI, UNIT_USER, assert_accessible, log_in, screenshot
 

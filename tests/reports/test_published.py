@@ -6,9 +6,9 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from granska.reviews.lifecycle import REPORT_FINAL
 
 from granska.accounts.models import User
+from granska.lifecycle import REPORT_FINAL
 from granska.reports.models import FinalReport
 from granska.reviews.models import Review, Status
 

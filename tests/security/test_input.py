@@ -49,7 +49,7 @@ from granska.reviews.services import (
     summary_fingerprint,
     summary_save,
 )
-from granska.workflow.plans import plan_accept
+from granska.workflow.plans import followup_decide, plan_accept
 from tests.builders import kansli_user, review_at
 from tests.chain import People
 from tests.factories import RegionFactory, SpecialtyFactory, UnitFactory, UserFactory
@@ -130,6 +130,7 @@ def test_registering_a_unit_is_a_service_that_cleans_and_checks_for_every_caller
 ) -> None:
     region, specialty = RegionFactory(), SpecialtyFactory()
     unit = review_services.unit_register(
+        by=kansli_user(),
         name=" Vårdcentralen\x0b  Syd\x00 ",
         kind="vardcentral",
         care_provider_name="region\nösterå",
@@ -139,6 +140,7 @@ def test_registering_a_unit_is_a_service_that_cleans_and_checks_for_every_caller
     assert (unit.name, unit.care_provider) == ("Vårdcentralen Syd", osteraa)
     with pytest.raises(ValidationError) as error:
         review_services.unit_register(
+            by=kansli_user(),
             name="vårdcentralen syd",
             kind="vardcentral",
             care_provider_name="Region Österå",
@@ -148,6 +150,7 @@ def test_registering_a_unit_is_a_service_that_cleans_and_checks_for_every_caller
     assert "Region Österå har redan en enhet som heter ”Vårdcentralen Syd”." in str(error.value)
     with pytest.raises(ValidationError) as error:
         review_services.unit_register(
+            by=kansli_user(),
             name="Ny",
             kind="sjukhus",
             care_provider_name=" ",
@@ -403,6 +406,7 @@ LIMITS: list[tuple[str, int, Callable[[Any, str], Any], str, str]] = [
         "unit name",
         200,
         lambda c, text: review_services.unit_register(
+            by=kansli_user(),
             name=text,
             kind="klinik",
             care_provider_name="Vård AB",
@@ -416,6 +420,7 @@ LIMITS: list[tuple[str, int, Callable[[Any, str], Any], str, str]] = [
         "care provider name",
         200,
         lambda c, text: review_services.unit_register(
+            by=kansli_user(),
             name="Kliniken",
             kind="klinik",
             care_provider_name=text,
@@ -504,7 +509,7 @@ def test_the_plans_fields_have_their_limits(plan: ActionPlan, people: People) ->
             submit=False,
         )
     messages = {
-        key.removeprefix(f"item-{first.pk}-"): " ".join(texts).replace("\u00a0", " ")
+        key.removeprefix(f"items.{first.pk}."): " ".join(texts).replace("\u00a0", " ")
         for key, texts in error.value.message_dict.items()
     }
     assert messages["action"].startswith(f"Den planerade åtgärden för {first} får vara högst 5 000")
@@ -970,7 +975,7 @@ def test_the_reports_and_plans_services_store_no_invisible_character(
     assert item is not None
     report = followup_report(item=item, by=people.contact, text=f"Gjort{INVISIBLE}.")
     assert report.text == "Gjort\n."
-    answered = plan_services.followup_decide(
+    answered = followup_decide(
         report=report, by=people.inspector, decision="more", comment=f"Mer\x00{INVISIBLE}"
     )
     assert answered.decision_comment == "Mer"
@@ -1082,11 +1087,12 @@ def test_the_area_service_refuses_an_input_lacking_a_part(besok: Review) -> None
     area = _area(besok, "A")
     with pytest.raises(ValidationError) as error:
         review_services.area_save(
+            by=kansli_user(),
             review=besok,
             area=area,
             data=AreaInput(findings={"A1": ("uppfyllt", None, "")}, version=0),
         )
-    assert set(error.value.message_dict) == {"finding-A1", "narrative"}
+    assert set(error.value.message_dict) == {"findings.A1", "narrative"}
     assert not AreaAssessment.objects.filter(version__gt=0).exists()
 
 

@@ -14,7 +14,7 @@ from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
 from granska.reviews.models import Assignment, ObserverScope, Review, Status
 from granska.reviews.services import area_grade_set, assessment_write, finding_record
-from tests.builders import kansli_user
+from tests.builders import kansli_user, walk
 from tests.chain import graded_review
 from tests.factories import UserFactory
 
@@ -26,7 +26,7 @@ WORKING_MATERIAL = (NOTE, NARRATIVE, REASON, STRENGTH)
 
 
 def _review(protocol: ProtocolVersion, status: str) -> Review:
-    review = graded_review(protocol, {}, status=status)
+    review = graded_review(protocol, {}, status=Status.FORBEREDELSE)
     area = review.protocol.areas.get(code="B")
     finding_record(
         by=kansli_user(),
@@ -46,7 +46,7 @@ def _review(protocol: ProtocolVersion, status: str) -> Review:
         reason=REASON,
     )
     Review.objects.filter(pk=review.pk).update(strengths=STRENGTH)
-    return review
+    return walk(review, status)
 
 
 def _client(user: User) -> Client:

@@ -236,7 +236,7 @@ def _read_dates(
     """Reads and checks one item's input into `item`, collecting the problems by field name."""
 
     def error(field: str, message: str) -> None:
-        errors.setdefault(f"item-{item.pk}-{field}", []).append(message)
+        errors.setdefault(f"items.{item.pk}.{field}", []).append(message)
 
     sent = {name: getattr(data, name) for name in ITEM_FIELDS}
     labels = item_labels()
@@ -260,7 +260,7 @@ def _read_dates(
     for field in ("responsible_email", "followup_responsible_email"):
         value = typed[field]
         setattr(item, field, value)
-        if value and f"item-{item.pk}-{field}" not in errors:
+        if value and f"items.{item.pk}.{field}" not in errors:
             try:
                 validate_email(value)
             except ValidationError:
@@ -272,7 +272,7 @@ def _read_dates(
         written = typed[field]
         setattr(item, text_field, written)
         setattr(item, date_field, None)
-        if not written or f"item-{item.pk}-{field}" in errors:
+        if not written or f"items.{item.pk}.{field}" in errors:
             continue
         try:
             read = plan_date_read(written)
@@ -295,7 +295,7 @@ def _read_dates(
             ),
         }
         for field, (value, message) in required.items():
-            if not value and f"item-{item.pk}-{field}" not in errors:
+            if not value and f"items.{item.pk}.{field}" not in errors:
                 error(field, message)
 
 
@@ -391,7 +391,7 @@ def plan_return(
             item=str(items[pk]),
         )
         if problem:
-            errors[f"comment-{pk}"] = [problem]
+            errors[f"items.{pk}.return_comment"] = [problem]
     if errors:
         raise ValidationError(errors)
     if not any(cleaned.values()) and not plan_comment:

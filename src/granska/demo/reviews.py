@@ -459,7 +459,7 @@ def demo_load() -> DemoResult:
                 _assess_area(review, area, plan)
         # The review is written first, then moved on as the kansli would, up to its step (with a
         # final report: to slutrapport, and on through the plan in `demo_chain`).
-        walk(review, Status.SLUTRAPPORT if final else Status(plan.status), by=kansli)
+        review = walk(review, Status.SLUTRAPPORT if final else Status(plan.status), by=kansli)
         if plan.chain:
             demo_chain(review, plan, users)
     return DemoResult(created=True, users=demo_users())
