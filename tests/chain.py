@@ -11,8 +11,9 @@ from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionPlan
 from granska.catalog.models import ProtocolVersion
 from granska.catalog.selectors import protocol_areas
+from granska.grading.vocabulary import Outcome
 from granska.reviews.demo import DemoReview, _assess_area
-from granska.reviews.models import Assignment, Outcome, Review, Status
+from granska.reviews.models import Assignment, Review, Status
 from granska.reviews.services import review_create, review_move
 from tests.factories import UnitFactory, UserFactory
 

@@ -27,9 +27,10 @@ from granska.actionplans.services import (
     review_next_due,
 )
 from granska.catalog.models import ProtocolVersion
+from granska.grading.vocabulary import Outcome
 from granska.reports.models import FinalReport
 from granska.reviews.history import review_history
-from granska.reviews.models import AreaGrade, Outcome, Review, Status, StatusChange
+from granska.reviews.models import AreaGrade, Review, Status, StatusChange
 from granska.reviews.services import area_grade_set, review_move
 from tests.chain import People, graded_review
 from tests.reports.conftest import flat, pdf_pages

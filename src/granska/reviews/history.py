@@ -1,12 +1,13 @@
 """A review's history: who changed what, when, from what to what (SPEC §4: full history)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from granska.actionplans.models import (
     PLAN_WRITABLE,
@@ -15,12 +16,12 @@ from granska.actionplans.models import (
     FollowUp,
     PlanStatus,
 )
+from granska.choices import OUTCOME_CHOICES
 from granska.reviews.models import (
     AreaAssessment,
     AreaGrade,
     Assignment,
     Finding,
-    Outcome,
     Review,
     Source,
     Status,
@@ -73,7 +74,11 @@ def _changes(
 
 
 def _choice(field: str, value: Any) -> str:
-    labels = {"outcome": dict(Outcome.choices), "source": dict(Source.choices)}.get(field, {})
+    choices: dict[str, Sequence[tuple[str, StrOrPromise]]] = {
+        "outcome": OUTCOME_CHOICES,
+        "source": Source.choices,
+    }
+    labels = dict(choices.get(field, ()))
     return str(labels.get(value, value or ""))
 
 

@@ -10,9 +10,11 @@ from django.utils.translation import ngettext
 
 from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionItem, ActionPlan, FollowUp, FollowUpReport, PlanStatus
-from granska.catalog.models import Area, Criterion, Level, Regulation
+from granska.catalog.models import Area, Criterion
 from granska.catalog.selectors import protocol_areas
+from granska.choices import LEVEL_LABELS, OUTCOME_LABELS
 from granska.grading import Suggestion
+from granska.grading.vocabulary import Grade, Level, Outcome, Regulation
 from granska.reports.models import DraftComment
 from granska.reviews.forms import AreaInput, SentFinding, SentGrade
 from granska.reviews.lifecycle import INSPECTOR_MOVES, ReviewFacts, move_problems, next_steps
@@ -21,7 +23,6 @@ from granska.reviews.models import (
     AreaGrade,
     Finding,
     ObserverScope,
-    Outcome,
     Review,
     Status,
 )
@@ -130,12 +131,11 @@ def review_overview(review: Review) -> ReviewOverview:
             Prefetch("grades", queryset=AreaGrade.objects.order_by("regulation"))
         )
     }
-    level_labels = dict(Level.choices)
     areas: list[AreaView] = []
     for area in protocol_areas(review.protocol):
         in_scope = [c for c in area.criteria.all() if any(c.applies_to(r) for r in regulations)]
         groups = []
-        for level in Level.values:
+        for level in Level:
             rows = [
                 CriterionRow(
                     criterion=c,
@@ -146,7 +146,7 @@ def review_overview(review: Review) -> ReviewOverview:
                 if c.level == level
             ]
             if rows:
-                groups.append(LevelGroup(level=level, label=str(level_labels[level]), rows=rows))
+                groups.append(LevelGroup(level=level, label=str(LEVEL_LABELS[level]), rows=rows))
         outcomes = {c.code: findings[c.pk].outcome for c in in_scope if c.pk in findings}
         suggestions = area_suggestions(
             area,
@@ -199,7 +199,7 @@ def review_facts(review: Review) -> ReviewFacts:
         inspector_count=review.assignments.count(),
         has_visit_date=review.visit_date is not None,
         ungraded=ungraded,
-        has_d=AreaGrade.objects.filter(assessment__review=review, grade="D").exists(),
+        has_d=AreaGrade.objects.filter(assessment__review=review, grade=Grade.D).exists(),
         unanswered_comments=DraftComment.objects.filter(
             review=review, answered_at__isnull=True
         ).count(),
@@ -219,7 +219,7 @@ class FindingRow:
     @property
     def saved_outcome_label(self) -> str:
         """The saved finding in words ("delvis uppfyllt"), not its stored value ("delvis")."""
-        return str(Outcome(self.saved[0]).label) if self.saved[0] in Outcome.values else ""
+        return str(OUTCOME_LABELS[Outcome(self.saved[0])]) if self.saved[0] in Outcome else ""
 
 
 @dataclass
@@ -285,13 +285,12 @@ def area_workspace(
                 errors=errors.get(f"finding-{criterion.code}", []),
             )
         )
-    level_labels = dict(Level.choices)
     groups = [
-        (str(level_labels[level]), [r for r in rows if r.criterion.level == level])
-        for level in Level.values
+        (str(LEVEL_LABELS[level]), [r for r in rows if r.criterion.level == level])
+        for level in Level
         if any(r.criterion.level == level for r in rows)
     ]
-    outcomes = {r.criterion.code: r.value[0] for r in rows if r.value[0] in Outcome.values}
+    outcomes = {r.criterion.code: r.value[0] for r in rows if r.value[0] in Outcome}
     suggestions = area_suggestions(
         area, criteria, outcomes, regulations, max_ki_exceptions=review.protocol.max_ki_exceptions
     )

@@ -8,7 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from granska.accounts.models import Role, User
-from granska.catalog.models import Area, Criterion, ProtocolVersion, Regulation
+from granska.catalog.models import Area, Criterion, ProtocolVersion
+from granska.choices import REGULATION_FIELDS
+from granska.grading.vocabulary import Outcome, Regulation
 from granska.refusals import not_sent, not_versioned, too_long
 from granska.reports.services import report_issue_final
 from granska.reviews.forms import AreaInput
@@ -28,7 +30,6 @@ from granska.reviews.models import (
     Assignment,
     CareProvider,
     Finding,
-    Outcome,
     Region,
     Review,
     Source,
@@ -128,11 +129,11 @@ def review_create(
         unit=unit,
         specialty=specialty or unit.specialty,
         protocol=protocol,
-        under_2015="SOSFS 2015:8" in regulations,
-        under_2021="HSLF-FS 2021:8" in regulations,
         visit_date=visit_date,
         status=status,
     )
+    for regulation, field in REGULATION_FIELDS.items():
+        setattr(review, field, regulation in regulations)
     review.full_clean()
     review.save()
     return review
@@ -168,7 +169,7 @@ def finding_record(
 ) -> Finding:
     """Records (or changes) the finding for one criterion of a review."""
     _criterion_in_scope(review, criterion)
-    if outcome and outcome not in Outcome.values:
+    if outcome and outcome not in Outcome:
         raise ValidationError({"outcome": _("Choose one of the findings offered.")})
     if source and source not in Source.values:
         raise ValidationError({"source": _("Choose one of the sources offered.")})
