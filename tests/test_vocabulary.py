@@ -161,7 +161,7 @@ def test_a_reviews_regulations_are_read_from_its_scope_fields(
 
 
 def test_the_assessment_page_offers_every_outcome() -> None:
-    page = Path(settings.BASE_DIR, "src/granska/templates/reviews/assessment.html")
+    page = Path(settings.PACKAGE_DIR, "templates/reviews/assessment.html")
     offered = re.findall(r'name="outcome-\{\{ code \}\}" value="([^"]*)"', page.read_text())
     assert offered == [*OUTCOMES, ""]  # the empty one is "ej bedömt"
 
