@@ -26,9 +26,7 @@ django_stubs_ext.monkeypatch()
 PACKAGE_DIR = Path(__file__).resolve().parent
 # The checkout Granska runs from, when it runs from one (src/granska inside it).
 BASE_DIR = PACKAGE_DIR.parents[1]
-IN_CHECKOUT = (
-    BASE_DIR / "pyproject.toml"
-).is_file() and PACKAGE_DIR == BASE_DIR / "src" / "granska"
+IN_CHECKOUT = PACKAGE_DIR == BASE_DIR / "src" / "granska" and (BASE_DIR / "pyproject.toml").exists()
 # What Granska writes (the SQLite database, issued reports, caches): var/ in the checkout, else
 # var/ in the directory it is run from, unless GRANSKA_VAR_DIR names another.
 VAR_DIR = Path(env("GRANSKA_VAR_DIR", str((BASE_DIR if IN_CHECKOUT else Path.cwd()) / "var")))
