@@ -11,7 +11,8 @@ from granska.actionplans.services import ItemInput, followup_report, plan_save
 from granska.catalog.models import ProtocolVersion
 from granska.catalog.selectors import protocol_areas
 from granska.demo.reviews import DemoReview, _assess_area
-from granska.reviews.models import Outcome, Review, Specialty, Status, Unit
+from granska.grading.vocabulary import Outcome
+from granska.reviews.models import Review, Specialty, Status, Unit
 from granska.reviews.services import inspector_assign, review_booking_change, review_create
 from granska.workflow.facts import review_ungraded
 from granska.workflow.moves import review_move

@@ -9,7 +9,8 @@ import pytest
 from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionPlan
 from granska.catalog.models import ProtocolVersion
-from granska.reviews.models import Outcome, Review, Status
+from granska.grading.vocabulary import Outcome
+from granska.reviews.models import Review, Status
 from granska.workflow.moves import review_move
 from tests.builders import review_at
 from tests.factories import UnitFactory, UserFactory

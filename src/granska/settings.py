@@ -21,8 +21,15 @@ from granska.env import env, env_bool, env_int, env_list
 # Lets the admin and other generic classes be subscripted at run time, as the type hints do.
 django_stubs_ext.monkeypatch()
 
-BASE_DIR = Path(__file__).resolve().parents[2]
-VAR_DIR = Path(env("GRANSKA_VAR_DIR", str(BASE_DIR / "var")))
+# What ships with Granska (templates, static files, translations, the catalog, the report's
+# template and fonts) is found inside the package, so that an installed wheel finds it too.
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The checkout Granska runs from, when it runs from one (src/granska inside it).
+BASE_DIR = PACKAGE_DIR.parents[1]
+IN_CHECKOUT = PACKAGE_DIR == BASE_DIR / "src" / "granska" and (BASE_DIR / "pyproject.toml").exists()
+# What Granska writes (the SQLite database, issued reports, caches): var/ in the checkout, else
+# var/ in the directory it is run from, unless GRANSKA_VAR_DIR names another.
+VAR_DIR = Path(env("GRANSKA_VAR_DIR", str((BASE_DIR if IN_CHECKOUT else Path.cwd()) / "var")))
 
 ENVIRONMENT = env("GRANSKA_ENV", "development")
 if ENVIRONMENT not in ("development", "production"):
@@ -96,7 +103,7 @@ WSGI_APPLICATION = "granska.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "src" / "granska" / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -244,13 +251,13 @@ CACHES = {
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "src" / "granska" / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "src" / "granska" / "static"]
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Outside production WhiteNoise serves straight from the source folders, tests included.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
@@ -301,7 +308,7 @@ GRANSKA_REVIEW_INTERVAL_YEARS = 5
 GRANSKA_SITE_URL = env("GRANSKA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The catalog file loaded by `granska catalog load` when no file is named, and by the demo.
-GRANSKA_DEFAULT_CATALOG = BASE_DIR / "src" / "granska" / "catalog" / "data" / "spur-st-2025.yaml"
+GRANSKA_DEFAULT_CATALOG = PACKAGE_DIR / "catalog" / "data" / "spur-st-2025.yaml"
 
 # Content-Security-Policy, in every mode so that the tests meet it: scripts, styles, fonts and
 # images from Granska itself only, no inline script or style, no frames, forms posted only back to

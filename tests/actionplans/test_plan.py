@@ -23,9 +23,10 @@ from granska.actionplans.services import (
     plan_save,
 )
 from granska.catalog.models import ProtocolVersion
+from granska.grading.vocabulary import Outcome
 from granska.lifecycle import months_after
 from granska.reports.models import FinalReport
-from granska.reviews.models import AreaGrade, Outcome, Review, Status, StatusChange
+from granska.reviews.models import AreaGrade, Review, Status, StatusChange
 from granska.reviews.selectors import review_next_due
 from granska.reviews.services import area_grade_set
 from granska.workflow.history import review_history

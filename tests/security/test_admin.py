@@ -14,7 +14,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from granska.accounts.models import Role
 from granska.actionplans.models import ActionPlan
-from granska.reviews.models import AreaAssessment, Finding, Outcome, Review, Status, StatusChange
+from granska.grading.vocabulary import Outcome
+from granska.reviews.models import AreaAssessment, Finding, Review, Status, StatusChange
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -34,13 +34,12 @@ from granska.actionplans.models import (
     FollowUpReport,
     PlanStatus,
 )
-from granska.catalog.models import Level
+from granska.grading.vocabulary import NOT_FULLY_MET, Grade, Level, adjusted_grade
 from granska.lifecycle import months_after
 from granska.refusals import not_sent, not_versioned, too_long
 from granska.reviews.models import (
     AreaGrade,
     Finding,
-    Outcome,
     Review,
     Unit,
     calendar_token_new,
@@ -56,16 +55,13 @@ class PlanConflict(Exception):
         self.current = current
 
 
-def adjusted_grade(scale: list[str]) -> str:
-    """The grade a D is adjusted to: C on an A/B/C/D scale, B on an A/B/D one."""
-    return scale[scale.index("D") - 1]
 
 
 def plan_deficiencies(review: Review) -> list[tuple[int, int | None]]:
     """(area id, criterion id) for each item a plan needs: every föreskrift judged ej uppfyllt
     or delvis uppfyllt in an area graded D under a regulation it applies to, in catalog order;
     (area id, None) for a D area where no such föreskrift explains the grade."""
-    d_grades = AreaGrade.objects.filter(assessment__review=review, grade="D").values_list(
+    d_grades = AreaGrade.objects.filter(assessment__review=review, grade=Grade.D).values_list(
         "assessment__area_id", "regulation"
     )
     d_areas: dict[int, set[str]] = {}
@@ -76,7 +72,7 @@ def plan_deficiencies(review: Review) -> list[tuple[int, int | None]]:
             review=review,
             criterion__area_id__in=d_areas,
             criterion__level=Level.FORESKRIFT,
-            outcome__in=(Outcome.EJ_UPPFYLLT, Outcome.DELVIS),
+            outcome__in=NOT_FULLY_MET,
         )
         .select_related("criterion")
         .order_by("criterion__area__position", "criterion__position")
@@ -447,9 +443,9 @@ def plan_accept_record(*, plan: ActionPlan, by: User) -> ActionPlan:
                 % {"items": ", ".join(incomplete)}
             }
         )
-    for grade in AreaGrade.objects.filter(assessment__review=plan.review, grade="D").select_related(
-        "assessment__area"
-    ):
+    for grade in AreaGrade.objects.filter(
+        assessment__review=plan.review, grade=Grade.D
+    ).select_related("assessment__area"):
         grade.adjusted_grade = adjusted_grade(grade.assessment.area.grades)
         grade.save(update_fields=["adjusted_grade", "updated_at"])
     plan.items.exclude(return_comment="").update(return_comment="")

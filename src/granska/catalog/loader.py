@@ -23,14 +23,11 @@ from granska.catalog.models import (
     AreaGroup,
     Confidence,
     Criterion,
-    Level,
     ProtocolVersion,
-    Regulation,
 )
+from granska.grading.vocabulary import SCALES, Level, Regulation
 from granska.text import invisible_characters
 
-# The grading rules need A (best), B and D; C is used by four-level scales only.
-VALID_SCALES = (("A", "B", "D"), ("A", "B", "C", "D"))
 # What an area code and a criterion code may be: they appear in URLs (/omrade/E/), in form
 # fields and in the reports, so only capital letters and digits. An area is a capital letter,
 # then at most three capitals or digits ("E"; a later protocol may number its areas, "BT1"); a
@@ -386,7 +383,7 @@ def parse_catalog(data: Any, *, source: str, sha256: str) -> ProtocolSpec:
         reader.problem("protocol.regulations", _("expected a list of regulations"))
         regulations_data = None
     regulations = tuple(
-        reader.choice(r, f"protocol.regulations[{i}]", Regulation.values)
+        reader.choice(r, f"protocol.regulations[{i}]", [r.value for r in Regulation])
         for i, r in enumerate(regulations_data or [])
     )
     if isinstance(regulations_data, list) and not regulations:
@@ -533,7 +530,9 @@ def _read_area(
                     _("the criterion code %(code)s is used twice") % {"code": c_code},
                 )
             seen_criteria.add(c_code)
-        level = reader.choice(item.get("level"), f"{c_place}.level", Level.values)
+        level = reader.choice(
+            item.get("level"), f"{c_place}.level", [level.value for level in Level]
+        )
         c_regulations = item.get("regulations")
         if not isinstance(c_regulations, list) or not c_regulations:
             reader.problem(f"{c_place}.regulations", _("name at least one regulation"))
@@ -602,7 +601,7 @@ def _read_scale(reader: _Reader, value: Any, place: str) -> tuple[tuple[str, str
             )
         )
     grades = tuple(grade for grade, _wording in steps)
-    if grades not in VALID_SCALES:
+    if grades not in SCALES:
         reader.problem(
             place,
             _("the grades must be A, B, D or A, B, C, D in that order, not %(grades)s")

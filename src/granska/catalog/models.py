@@ -3,28 +3,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from granska.grading import AreaRule, CriterionRule
-from granska.grading import Level as GradingLevel
-
-
-class Regulation(models.TextChoices):
-    """The regulations a unit's ST-läkare follow; a review is assessed against one or both."""
-
-    SOSFS_2015_8 = "SOSFS 2015:8", "SOSFS 2015:8"
-    HSLF_FS_2021_8 = "HSLF-FS 2021:8", "HSLF-FS 2021:8"
-
-    @property
-    def year(self) -> str:
-        """The column heading the reports use: "2015" or "2021"."""
-        return self.value.split()[-1].split(":")[0]
-
-
-class Level(models.TextChoices):
-    """How binding a criterion is: the regulation itself, its general advice, or SPUR's own."""
-
-    FORESKRIFT = "foreskrift", _("Regulation (föreskrift)")
-    ALLMANT_RAD = "allmant_rad", _("General advice (allmänt råd)")
-    KVALITETSINDIKATOR = "kvalitetsindikator", _("Quality indicator (kvalitetsindikator)")
+from granska.choices import LEVEL_CHOICES
+from granska.grading import AreaRule, CriterionRule, Level
 
 
 class Confidence(models.TextChoices):
@@ -122,7 +102,7 @@ class Criterion(models.Model):
     )
     code = models.CharField(_("code"), max_length=8)
     position = models.PositiveSmallIntegerField(_("position"))
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    level = models.CharField(_("level"), max_length=20, choices=LEVEL_CHOICES)
     regulations = models.JSONField(_("regulations"))
     text = models.TextField(_("text"))
     reading_source = models.TextField(_("source of the level reading"), blank=True)
@@ -158,7 +138,7 @@ class Criterion(models.Model):
     def as_rule(self) -> CriterionRule:
         return CriterionRule(
             code=self.code,
-            level=GradingLevel(self.level),
+            level=Level(self.level),
             regulations=frozenset(self.regulations),
         )
 

@@ -18,13 +18,13 @@ from granska.catalog.selectors import protocol_areas
 from granska.catalog.services import protocol_load
 from granska.catalog.suggestions import area_suggestions
 from granska.demo.actionplans import demo_chain
+from granska.grading.vocabulary import Outcome, Regulation
 from granska.lifecycle import REPORT_FINAL
 from granska.reviews.models import (
     Affiliation,
     CareProvider,
     Finding,
     ObserverScope,
-    Outcome,
     Region,
     Review,
     Source,
@@ -110,9 +110,9 @@ class DemoReview:
     final_days_ago: int = 0
 
 
-BOTH = ("SOSFS 2015:8", "HSLF-FS 2021:8")
-ONLY_2021 = ("HSLF-FS 2021:8",)
-ONLY_2015 = ("SOSFS 2015:8",)
+BOTH = (Regulation.SOSFS_2015_8, Regulation.HSLF_FS_2021_8)
+ONLY_2021 = (Regulation.HSLF_FS_2021_8,)
+ONLY_2015 = (Regulation.SOSFS_2015_8,)
 
 REVIEWS = [
     DemoReview(
@@ -132,7 +132,7 @@ REVIEWS = [
         overrides=(
             (
                 "B",
-                "HSLF-FS 2021:8",
+                Regulation.HSLF_FS_2021_8,
                 "B",
                 "Handledarresurserna räcker i dag men är sårbara inför höstens pensionsavgångar.",
             ),

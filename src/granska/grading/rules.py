@@ -10,42 +10,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-REGULATIONS: tuple[str, ...] = ("SOSFS 2015:8", "HSLF-FS 2021:8")
-"""The regulations (föreskrifter) on ST that a review can assess a unit against, oldest first."""
-
-GRADE_ORDER: tuple[str, ...] = ("A", "B", "C", "D")
-"""Every grade, best first. D means deficiencies against a föreskrift: action is required."""
-
-# Areas A and C are graded A/B/D, the others A/B/C/D (SPEC §3).
-_SCALES: tuple[tuple[str, ...], ...] = (("A", "B", "C", "D"), ("A", "B", "D"))
+from granska.grading.vocabulary import (
+    GRADE_ORDER,
+    NOT_FULLY_MET,
+    REGULATIONS,
+    SCALES,
+    Grade,
+    Level,
+    Outcome,
+)
 
 
 class GradingInputError(ValueError):
     """Input the rules cannot grade. The message is in Swedish and names the offending thing."""
 
 
-class Level(StrEnum):
-    """How binding a criterion is."""
-
-    FORESKRIFT = "foreskrift"
-    """Föreskrift: what the regulation says the care provider must do."""
-    ALLMANT_RAD = "allmant_rad"
-    """Allmänt råd: what the regulation's general advice says it should do."""
-    KVALITETSINDIKATOR = "kvalitetsindikator"
-    """Kvalitetsindikator: SPUR's own mark of training of high quality, beyond the regulation."""
-
-
-class Outcome(StrEnum):
-    """The inspectors' finding on one criterion. No finding at all means *ej bedömt*."""
-
-    UPPFYLLT = "uppfyllt"
-    DELVIS = "delvis"
-    EJ_UPPFYLLT = "ej_uppfyllt"
-    EJ_RELEVANT = "ej_relevant"
-
-
-# A criterion met only in part is a deficiency all the same: a föreskrift "delvis uppfyllt" gives D.
-_NOT_FULLY_MET = frozenset({Outcome.DELVIS, Outcome.EJ_UPPFYLLT})
 _OUTCOMES = frozenset(Outcome)
 
 
@@ -97,7 +76,7 @@ class AreaRule:
     criteria: tuple[CriterionRule, ...]
 
     def __post_init__(self) -> None:
-        if self.scale not in _SCALES:
+        if self.scale not in SCALES:
             raise GradingInputError(
                 f"Område {self.code} har betygsskalan {'/'.join(map(str, self.scale))}. "
                 "Giltiga skalor är A/B/C/D och A/B/D."
@@ -133,7 +112,7 @@ class Reason:
     """One line of the explanation: a kind, the grade it gives alone, the criteria behind it."""
 
     kind: ReasonKind
-    grade: str
+    grade: Grade
     criteria: tuple[str, ...]
 
 
@@ -147,7 +126,7 @@ class Suggestion:
     the best grade still possible.
     """
 
-    grade: str
+    grade: Grade
     complete: bool
     reasons: tuple[Reason, ...]
     missing: tuple[str, ...]
@@ -178,22 +157,22 @@ def suggest_grade(
 
     def not_fully_met(level: Level) -> tuple[str, ...]:
         return tuple(
-            c.code for c in in_scope if c.level == level and findings.get(c.code) in _NOT_FULLY_MET
+            c.code for c in in_scope if c.level == level and findings.get(c.code) in NOT_FULLY_MET
         )
 
     # Each level taken alone gives a grade no better than the next, less binding level does, so
     # the reasons come out worst first and the first one decides the grade.
     reasons: list[Reason] = []
     if foreskrifter := not_fully_met(Level.FORESKRIFT):
-        reasons.append(Reason(ReasonKind.FORESKRIFT_NOT_MET, "D", foreskrifter))
+        reasons.append(Reason(ReasonKind.FORESKRIFT_NOT_MET, Grade.D, foreskrifter))
     if allmanna_rad := not_fully_met(Level.ALLMANT_RAD):
-        grade = "C" if "C" in area.scale else "B"
+        grade = Grade.C if Grade.C in area.scale else Grade.B
         reasons.append(Reason(ReasonKind.ALLMANT_RAD_NOT_MET, grade, allmanna_rad))
     indikatorer = not_fully_met(Level.KVALITETSINDIKATOR)
     if len(indikatorer) > max_ki_exceptions:
-        reasons.append(Reason(ReasonKind.KVALITETSINDIKATOR_NOT_MET, "B", indikatorer))
+        reasons.append(Reason(ReasonKind.KVALITETSINDIKATOR_NOT_MET, Grade.B, indikatorer))
     if not reasons:
-        reasons.append(Reason(ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT, "A", indikatorer))
+        reasons.append(Reason(ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT, Grade.A, indikatorer))
 
     missing = tuple(c.code for c in in_scope if c.code not in findings)
     return Suggestion(

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 
 from granska.actionplans.models import ADJUSTMENT_NOTE, ActionItem, PlanStatus
-from granska.catalog.models import Level
+from granska.grading.vocabulary import Level
 from granska.lifecycle import REPORT_FINAL
 from granska.reports.models import FinalReport
 from granska.reviews.models import Review

@@ -1,19 +1,20 @@
 """A review's history: who changed what, when, from what to what (SPEC §4: full history). The
 handlingsplan keeps its own (`actionplans.history`); the workflow puts the two together."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
+from granska.choices import OUTCOME_CHOICES
 from granska.reviews.models import (
     AreaAssessment,
     AreaGrade,
     Assignment,
     Finding,
-    Outcome,
     Review,
     Source,
     Status,
@@ -66,7 +67,11 @@ def field_changes(
 
 
 def _choice(field: str, value: Any) -> str:
-    labels = {"outcome": dict(Outcome.choices), "source": dict(Source.choices)}.get(field, {})
+    choices: dict[str, Sequence[tuple[str, StrOrPromise]]] = {
+        "outcome": OUTCOME_CHOICES,
+        "source": Source.choices,
+    }
+    labels = dict(choices.get(field, ()))
     return str(labels.get(value, value or ""))
 
 

@@ -11,7 +11,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from granska.catalog.models import Area, Criterion, ProtocolVersion, Regulation
+from granska.catalog.models import Area, Criterion, ProtocolVersion
+from granska.choices import GRADE_CHOICES, OUTCOME_CHOICES, REGULATION_CHOICES, REGULATION_FIELDS
+from granska.grading.vocabulary import GRADE_ORDER, REGULATIONS
 from granska.refusals import too_long
 from granska.reviews.limits import (
     CARE_PROVIDER_NAME_MAX_CHARS,
@@ -264,12 +266,7 @@ class Review(models.Model):
     @property
     def regulations(self) -> tuple[str, ...]:
         """The regulations in scope, in the order the report's grade columns use."""
-        in_scope = []
-        if self.under_2015:
-            in_scope.append(Regulation.SOSFS_2015_8.value)
-        if self.under_2021:
-            in_scope.append(Regulation.HSLF_FS_2021_8.value)
-        return tuple(in_scope)
+        return tuple(r.value for r in REGULATIONS if getattr(self, REGULATION_FIELDS[r]))
 
 
 class Assignment(models.Model):
@@ -301,15 +298,6 @@ class Assignment(models.Model):
         return f"{self.inspector} → {self.review}"
 
 
-class Outcome(models.TextChoices):
-    """What the inspectors found for one criterion. No finding at all means ej bedömt."""
-
-    UPPFYLLT = "uppfyllt", _("met")
-    DELVIS = "delvis", _("partly met")
-    EJ_UPPFYLLT = "ej_uppfyllt", _("not met")
-    EJ_RELEVANT = "ej_relevant", _("not relevant")
-
-
 class Source(models.TextChoices):
     """Where the evidence for a finding comes from."""
 
@@ -328,7 +316,7 @@ class Finding(models.Model):
     criterion = models.ForeignKey(
         Criterion, on_delete=models.PROTECT, related_name="findings", verbose_name=_("criterion")
     )
-    outcome = models.CharField(_("finding"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(_("finding"), max_length=20, choices=OUTCOME_CHOICES, blank=True)
     note = models.TextField(_("note"), blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -376,13 +364,6 @@ class AreaAssessment(models.Model):
         return f"{self.review} – {self.area.code}"
 
 
-class Grade(models.TextChoices):
-    A = "A", "A"
-    B = "B", "B"
-    C = "C", "C"
-    D = "D", "D"
-
-
 class AreaGrade(models.Model):
     """The grade the inspectors set for one area under one regulation in scope.
 
@@ -392,13 +373,13 @@ class AreaGrade(models.Model):
     assessment = models.ForeignKey(
         AreaAssessment, on_delete=models.CASCADE, related_name="grades", verbose_name=_("area")
     )
-    regulation = models.CharField(_("regulation"), max_length=20, choices=Regulation.choices)
-    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+    regulation = models.CharField(_("regulation"), max_length=20, choices=REGULATION_CHOICES)
+    grade = models.CharField(_("grade"), max_length=1, choices=GRADE_CHOICES)
     deviation_reason = models.TextField(_("reason for departing from the suggestion"), blank=True)
     # Set when the unit's action plan is accepted: a D becomes the next grade up on the area's
     # scale ("Handlingsplan mottagen. Gradering justerad till C."). `grade` keeps the D.
     adjusted_grade = models.CharField(
-        _("grade after the action plan"), max_length=1, choices=Grade.choices, blank=True
+        _("grade after the action plan"), max_length=1, choices=GRADE_CHOICES, blank=True
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
@@ -411,7 +392,9 @@ class AreaGrade(models.Model):
             models.UniqueConstraint(
                 fields=("assessment", "regulation"), name="grade_once_per_regulation"
             ),
-            models.CheckConstraint(condition=Q(grade__in=Grade.values), name="grade_is_a_to_d"),
+            models.CheckConstraint(
+                condition=Q(grade__in=[g.value for g in GRADE_ORDER]), name="grade_is_a_to_d"
+            ),
         ]
 
     def __str__(self) -> str:

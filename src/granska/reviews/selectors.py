@@ -7,10 +7,12 @@ from django.conf import settings
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from granska.accounts.models import Role, User
-from granska.catalog.models import Area, Criterion, Level, Regulation
+from granska.catalog.models import Area, Criterion
 from granska.catalog.selectors import protocol_areas
 from granska.catalog.suggestions import area_suggestions, suggestion_texts
+from granska.choices import LEVEL_LABELS, OUTCOME_LABELS
 from granska.grading import Suggestion
+from granska.grading.vocabulary import Level, Outcome, Regulation
 from granska.lifecycle import months_after
 from granska.reviews.inputs import (
     AreaInput,
@@ -25,7 +27,6 @@ from granska.reviews.models import (
     AreaGrade,
     Finding,
     ObserverScope,
-    Outcome,
     Review,
     Unit,
 )
@@ -133,12 +134,11 @@ def review_overview(review: Review) -> ReviewOverview:
             Prefetch("grades", queryset=AreaGrade.objects.order_by("regulation"))
         )
     }
-    level_labels = dict(Level.choices)
     areas: list[AreaView] = []
     for area in protocol_areas(review.protocol):
         in_scope = [c for c in area.criteria.all() if any(c.applies_to(r) for r in regulations)]
         groups = []
-        for level in Level.values:
+        for level in Level:
             rows = [
                 CriterionRow(
                     criterion=c,
@@ -149,7 +149,7 @@ def review_overview(review: Review) -> ReviewOverview:
                 if c.level == level
             ]
             if rows:
-                groups.append(LevelGroup(level=level, label=str(level_labels[level]), rows=rows))
+                groups.append(LevelGroup(level=level, label=str(LEVEL_LABELS[level]), rows=rows))
         outcomes = {c.code: findings[c.pk].outcome for c in in_scope if c.pk in findings}
         suggestions = area_suggestions(
             area,
@@ -197,7 +197,7 @@ class FindingRow:
     @property
     def saved_outcome_label(self) -> str:
         """The saved finding in words ("delvis uppfyllt"), not its stored value ("delvis")."""
-        return str(Outcome(self.saved[0]).label) if self.saved[0] in Outcome.values else ""
+        return str(OUTCOME_LABELS[Outcome(self.saved[0])]) if self.saved[0] in Outcome else ""
 
 
 @dataclass
@@ -263,13 +263,12 @@ def area_workspace(
                 errors=errors_under(errors, finding_key(criterion.code)),
             )
         )
-    level_labels = dict(Level.choices)
     groups = [
-        (str(level_labels[level]), [r for r in rows if r.criterion.level == level])
-        for level in Level.values
+        (str(LEVEL_LABELS[level]), [r for r in rows if r.criterion.level == level])
+        for level in Level
         if any(r.criterion.level == level for r in rows)
     ]
-    outcomes = {r.criterion.code: r.value[0] for r in rows if r.value[0] in Outcome.values}
+    outcomes = {r.criterion.code: r.value[0] for r in rows if r.value[0] in Outcome}
     suggestions = area_suggestions(
         area, criteria, outcomes, regulations, max_ki_exceptions=review.protocol.max_ki_exceptions
     )

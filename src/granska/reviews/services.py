@@ -11,6 +11,8 @@ from granska.accounts.models import Role, User
 from granska.accounts.rules import require
 from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.catalog.suggestions import area_suggestions
+from granska.choices import REGULATION_FIELDS
+from granska.grading.vocabulary import Outcome
 from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL
 from granska.refusals import not_sent, not_versioned, too_long
 from granska.reviews.inputs import AreaInput, finding_key, grade_key
@@ -29,7 +31,6 @@ from granska.reviews.models import (
     Assignment,
     CareProvider,
     Finding,
-    Outcome,
     Region,
     Review,
     Source,
@@ -135,11 +136,11 @@ def review_create(
         unit=unit,
         specialty=specialty or unit.specialty,
         protocol=protocol,
-        under_2015="SOSFS 2015:8" in regulations,
-        under_2021="HSLF-FS 2021:8" in regulations,
         visit_date=visit_date,
         status=Status.BOKAD,
     )
+    for regulation, field in REGULATION_FIELDS.items():
+        setattr(review, field, regulation in regulations)
     review.full_clean()
     review.save()
     return review
@@ -190,7 +191,7 @@ def finding_record(
     """Records (or changes) the finding for one criterion of a review."""
     _assessment_open(review, by)
     _criterion_in_scope(review, criterion)
-    if outcome and outcome not in Outcome.values:
+    if outcome and outcome not in Outcome:
         raise ValidationError({"outcome": _("Choose one of the findings offered.")})
     if source and source not in Source.values:
         raise ValidationError({"source": _("Choose one of the sources offered.")})

@@ -5,7 +5,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from granska.accounts.models import Role, User
-from granska.catalog.models import Area, ProtocolVersion, Regulation
+from granska.catalog.models import Area, ProtocolVersion
+from granska.choices import REGULATION_CHOICES
+from granska.grading.vocabulary import Regulation
 from granska.refusals import not_sent
 from granska.reviews.inputs import AreaInput, SentFinding, SentGrade
 from granska.reviews.limits import CARE_PROVIDER_NAME_MAX_CHARS, UNIT_NAME_MAX_CHARS
@@ -56,7 +58,7 @@ class BookingForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.all())
     regulations = forms.MultipleChoiceField(
         label=_("Regulations in scope"),
-        choices=Regulation.choices,
+        choices=REGULATION_CHOICES,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The regulations the unit's ST-läkare follow; one or both."),
     )

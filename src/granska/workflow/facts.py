@@ -1,6 +1,7 @@
 """What the lifecycle's requirements look at, read from the review and every app hanging off it."""
 
 from granska.actionplans.models import ActionItem, ActionPlan, FollowUp, PlanStatus
+from granska.grading.vocabulary import Grade
 from granska.lifecycle import ReviewFacts, Status
 from granska.reports.models import DraftComment
 from granska.reviews.models import AreaGrade, Review
@@ -29,7 +30,7 @@ def review_facts(review: Review) -> ReviewFacts:
         inspector_count=review.assignments.count(),
         has_visit_date=review.visit_date is not None,
         ungraded=review_ungraded(review),
-        has_d=AreaGrade.objects.filter(assessment__review=review, grade="D").exists(),
+        has_d=AreaGrade.objects.filter(assessment__review=review, grade=Grade.D).exists(),
         unanswered_comments=DraftComment.objects.filter(
             review=review, answered_at__isnull=True
         ).count(),
