@@ -73,6 +73,13 @@ def assess(
         _assess_area(review, area, plan)
 
 
+def inspectors_complete(review: Review) -> None:
+    """Two inspectors on the review: those assigned, and new ones for the places left."""
+    while review.assignments.count() < 2:
+        inspector = UserFactory(role=Role.INSPEKTOR)
+        inspector_assign(by=kansli_user(), review=review, inspector=inspector)
+
+
 def walk(review: Review, target: str, *, by: User | None = None) -> Review:
     """Moves `review` forward, one move at a time, until it is at `target`; what a move needs
     and is missing is supplied first (two inspectors, a visit date, grades from findings all
@@ -90,9 +97,7 @@ def walk(review: Review, target: str, *, by: User | None = None) -> Review:
             continue
         following = order[order.index(Status(review.status)) + 1]
         if following == Status.FORBEREDELSE:
-            while review.assignments.count() < 2:
-                inspector = UserFactory(role=Role.INSPEKTOR)
-                inspector_assign(by=kansli_user(), review=review, inspector=inspector)
+            inspectors_complete(review)
         if following == Status.BESOK and review.visit_date is None:
             review_booking_change(
                 by=kansli_user(),
@@ -126,7 +131,7 @@ def review_at(
         protocol, unit=unit, regulations=regulations, visit_date=visit_date, inspectors=inspectors
     )
     if deviations is not None:
-        review = walk(review, Status.FORBEREDELSE)
+        inspectors_complete(review)
         assess(review, deviations)
     return walk(review, status)
 

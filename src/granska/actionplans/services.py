@@ -55,8 +55,6 @@ class PlanConflict(Exception):
         self.current = current
 
 
-
-
 def plan_deficiencies(review: Review) -> list[tuple[int, int | None]]:
     """(area id, criterion id) for each item a plan needs: every föreskrift judged ej uppfyllt
     or delvis uppfyllt in an area graded D under a regulation it applies to, in catalog order;
