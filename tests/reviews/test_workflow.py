@@ -29,7 +29,7 @@ def text(response: Any) -> str:
 
 
 def facts(**changes: Any) -> ReviewFacts:
-    base = {
+    base: dict[str, Any] = {
         "status": Status.BOKAD,
         "inspector_count": 2,
         "has_visit_date": True,
@@ -68,7 +68,7 @@ def test_a_move_that_breaks_a_rule_is_refused_saying_why(
 
 
 def test_every_forward_move_is_allowed_when_its_rule_holds() -> None:
-    status = Status.BOKAD
+    status: str = Status.BOKAD
     while status != Status.SLUTRAPPORT:
         target = next_steps(status)[0]
         assert move_problems(facts(status=status), target) == []
