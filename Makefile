@@ -53,7 +53,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 typecheck: install
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests
 
 migrations-check: install
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/granska makemigrations --check --dry-run
