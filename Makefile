@@ -54,7 +54,7 @@ lint: install
 	$(BIN)/lint-imports --no-cache
 
 typecheck: install
-	$(BIN)/mypy src
+	$(BIN)/mypy src tests
 
 migrations-check: install
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/granska makemigrations --check --dry-run

@@ -19,7 +19,7 @@ ONLY_2021 = ("HSLF-FS 2021:8",)
 BOTH = ("SOSFS 2015:8", "HSLF-FS 2021:8")
 # Föreskrifter D7, E4 and H2 not fully met: D, E and H are graded D. B9, a quality indicator,
 # and E9, general advice, are not föreskrifter and get no action.
-DEVIATIONS = {
+DEVIATIONS: dict[str, str] = {
     "D7": Outcome.DELVIS,
     "E4": Outcome.EJ_UPPFYLLT,
     "E9": Outcome.DELVIS,

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models.fields.files import FieldFile
 from django.test import Client
 from django.urls import reverse
 
@@ -34,6 +35,12 @@ FULL = ItemInput(
 
 def text(response: Any) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def delete_stored(file: FieldFile) -> None:
+    """The stored file is lost, as a disk fault or a careless clean-up would lose it."""
+    assert file.name
+    file.storage.delete(file.name)
 
 
 def test_a_nul_character_in_any_form_is_refused_in_swedish_and_nothing_is_saved(
@@ -103,15 +110,15 @@ def test_a_missing_attachment_or_report_file_is_not_found(
         text="Gjort.",
         attachment=SimpleUploadedFile("rutin.txt", b"Rutin"),
     )
-    report.attachment.storage.delete(report.attachment.name)
+    delete_stored(report.attachment)
     client.force_login(people.contact)
     url = reverse("actionplans:attachment", args=[accepted.review_id, report.pk])
     assert client.get(url).status_code == 404
 
     final = FinalReport.objects.filter(review=accepted.review, replaced_at__isnull=True).get()
-    final.pdf.storage.delete(final.pdf.name)
+    delete_stored(final.pdf)
     assert client.get(reverse("reports:pdf", args=[accepted.review_id])).status_code == 404
-    final.public_pdf.storage.delete(final.public_pdf.name)  # the public copy is a file of its own
+    delete_stored(final.public_pdf)  # the public copy is a file of its own
     assert Client().get(reverse("published:pdf", args=[accepted.review_id])).status_code == 404
 
 

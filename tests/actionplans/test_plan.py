@@ -245,6 +245,7 @@ def test_accepting_adjusts_each_d_keeps_it_in_history_and_issues_the_report_agai
     text = flat(" ".join(pdf_pages(second.pdf.read())))
     assert text.count("Handlingsplan mottagen. Gradering justerad till C.") >= 3
     assert "HANDLINGSPLAN" in text
+    assert COMPLETE.action is not None
     assert COMPLETE.action in text
     assert "Våren 2027" in text
     assert "Studierektor Nils Ek" in text

@@ -164,7 +164,9 @@ def test_the_worker_sends_what_remind_queued(
         )
     assert len(mail.outbox) == 6
     assert not Reminder.objects.filter(sent_at__isnull=True).exists()
-    assert Reminder.objects.first().recipients == 2  # type: ignore[union-attr]
+    reminder = Reminder.objects.first()
+    assert reminder is not None
+    assert reminder.recipients == 2
 
 
 def test_no_address_or_name_reaches_the_task_queue(

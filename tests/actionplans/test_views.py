@@ -163,7 +163,7 @@ def test_follow_up_with_a_file_is_confirmed_by_the_inspector(
     assert f"Uppföljningen av {item} är redovisad." in text(response)
     report = FollowUpReport.objects.get(item=item)
     attachment = reverse("actionplans:attachment", args=[accepted.review_id, report.pk])
-    assert b"".join(client.get(attachment).streaming_content) == b"%PDF"  # type: ignore[attr-defined]
+    assert client.get(attachment).getvalue() == b"%PDF"
     client.force_login(people.other_contact)
     assert client.get(attachment).status_code == 404
 

@@ -13,7 +13,7 @@ TYPED = "Osparad anteckning som bara Johan ska se."
 
 
 def _drafts(page: Page) -> list[str]:
-    return page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('granska:'))")  # type: ignore[no-any-return]
+    return page.evaluate("Object.keys(localStorage).filter(key => key.startsWith('granska:'))")
 
 
 def test_logging_out_removes_the_drafts_and_the_next_person_gets_none(page: Page) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.db.models import F
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Dialog, Locator, Page, expect
 
 from granska.catalog.models import ProtocolVersion
 from granska.reviews.models import AreaAssessment, Review, Status
@@ -272,7 +272,12 @@ def test_text_of_a_conflicted_save_survives_leaving_the_page(page: Page) -> None
     expect(page.locator("#conflict")).to_contain_text(CONFLICT)
 
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+
+    def answer(dialog: Dialog) -> None:
+        dialogs.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", answer)
     page.get_by_role("link", name="Mina granskningar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mina granskningar")
     assert dialogs == ["beforeunload"], "leaving with unsaved text gave no warning"

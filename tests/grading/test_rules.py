@@ -276,7 +276,7 @@ def test_parse_outcome_reads_each_stored_value(outcome: Outcome) -> None:
 def test_findings_as_plain_strings_grade_like_outcomes() -> None:
     findings: dict[str, str] = {"E1": "delvis"}
 
-    suggestion = suggest_grade(AREA_E, SOSFS_2015, findings)  # type: ignore[arg-type]
+    suggestion = suggest_grade(AREA_E, SOSFS_2015, findings)  # type: ignore[arg-type]  # on purpose
 
     assert suggestion.grade == "D"
 
@@ -331,7 +331,7 @@ def test_parse_outcome_refuses_anything_but_the_exact_values(value: str) -> None
 
 def test_misspelt_outcome_in_findings_is_refused() -> None:
     with pytest.raises(GradingInputError, match=r"Okänt utfall 'Delvis' för kriteriet E2"):
-        suggest_grade(AREA_E, SOSFS_2015, {"E2": "Delvis"})  # type: ignore[dict-item]
+        suggest_grade(AREA_E, SOSFS_2015, {"E2": "Delvis"})  # type: ignore[dict-item]  # on purpose
 
 
 def test_worse_refuses_an_unknown_grade() -> None:

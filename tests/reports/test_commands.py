@@ -61,7 +61,9 @@ def test_the_word_file_holds_the_same_sections_and_grade_grids(
         "report", str(review.pk), "--format", "docx", "-o", str(output), stdout=io.StringIO()
     )
     document = docx.Document(str(output))
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    headings = [
+        p.text for p in document.paragraphs if p.style and p.style.name.startswith("Heading")
+    ]
     assert headings[:4] == ["Sammanfattning", "Styrkor", "Svagheter", "Förbättringspotential"]
     assert "STRUKTUR" in headings
     assert "PROCESS" in headings
@@ -109,7 +111,9 @@ def test_the_word_file_and_the_page_hold_the_accepted_plan_and_the_adjusted_grad
         "report", str(review.pk), "--format", "docx", "-o", str(output), stdout=io.StringIO()
     )
     document = docx.Document(str(output))
-    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    headings = [
+        p.text for p in document.paragraphs if p.style and p.style.name.startswith("Heading")
+    ]
     assert "HANDLINGSPLAN" in headings
     text = "\n".join(p.text for p in document.paragraphs)
     assert "Handlingsplan mottagen. Gradering justerad till C." in text

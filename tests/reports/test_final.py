@@ -40,6 +40,7 @@ def in_fact_check(demo: list[Review]) -> Review:
     ready for its final report."""
     review = next(r for r in demo if r.status == Status.FAKTAGRANSKNING)
     inspector = review.inspectors.first()
+    assert inspector is not None
     for comment in DraftComment.objects.filter(review=review, answered_at__isnull=True):
         draft_comment_answer(comment=comment, by=inspector, answer="Sett.", decision="unchanged")
     return review

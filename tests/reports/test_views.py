@@ -85,7 +85,7 @@ ANSWERS = {
 @pytest.mark.parametrize("status", list(ANSWERS))
 @pytest.mark.parametrize("url", ["reports:html", "reports:pdf"])
 def test_who_may_read_the_report_at_each_step(
-    client: Client, protocol: ProtocolVersion, status: str, url: str
+    client: Client, protocol: ProtocolVersion, status: Status, url: str
 ) -> None:
     review = review_at(status, protocol, unit=UnitFactory(), regulations=("HSLF-FS 2021:8",))
     people = {

@@ -96,7 +96,7 @@ def test_suggestion_follows_the_form_without_saving(
     client: Client, review: Review, inspector: User
 ) -> None:
     client.force_login(inspector)
-    data = area_a_post(**{"outcome-A2": "delvis"})
+    data = area_a_post() | {"outcome-A2": "delvis"}
     response = client.post(
         url(review, "A", "reviews:assessment-suggestion"), data, headers={"HX-Request": "true"}
     )
@@ -113,7 +113,7 @@ def test_a_grade_against_the_suggestion_without_reason_keeps_everything_typed(
     client: Client, review: Review, inspector: User
 ) -> None:
     client.force_login(inspector)
-    data = area_a_post(**{"outcome-A1": "ej_uppfyllt", "note-A1": "Riktlinjer saknas helt."})
+    data = area_a_post() | {"outcome-A1": "ej_uppfyllt", "note-A1": "Riktlinjer saknas helt."}
     response = client.post(url(review, "A"), data)
     assert response.status_code == 422
     page = text(response)

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from pytest_django import Settings
 
 from granska.accounts.models import Role, User
 from granska.reviews.models import AreaGrade, Review, Status
@@ -62,8 +63,8 @@ def test_every_demo_review_page_opens_for_the_kansli(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_demo_is_refused_in_production(settings: object) -> None:
-    settings.PRODUCTION = True  # type: ignore[attr-defined]
+def test_demo_is_refused_in_production(settings: Settings) -> None:
+    settings.PRODUCTION = True
     with pytest.raises(CommandError, match="produktion"):
         demo()
     assert not User.objects.exists()
@@ -109,8 +110,7 @@ def test_demo_shows_every_step_after_the_visit() -> None:
     assert DraftComment.objects.filter(review=in_fact_check).count() == 2
     assert DraftComment.objects.filter(review=in_fact_check, answered_at__isnull=False).exists()
     plans = {
-        r.unit.name: r.action_plan.status  # type: ignore[attr-defined]
-        for r in Review.objects.filter(action_plan__isnull=False)
+        r.unit.name: r.action_plan.status for r in Review.objects.filter(action_plan__isnull=False)
     }
     assert sorted(plans.values()) == sorted(
         [

@@ -255,4 +255,4 @@ def test_swedish_even_when_the_browser_asks_for_english(client: Client, kansli: 
 def test_the_stylesheet_is_served(client: Client) -> None:
     response = client.get("/static/granska/granska.css")
     assert response.status_code == 200
-    assert b":focus-visible" in b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert b":focus-visible" in response.getvalue()

@@ -25,7 +25,7 @@ def text(response: Any) -> str:
 
 
 def facts(**changes: Any) -> ReviewFacts:
-    base = {
+    base: dict[str, Any] = {
         "status": Status.BOKAD,
         "inspector_count": 2,
         "has_visit_date": True,

@@ -46,7 +46,7 @@ def issued(plan: ActionPlan) -> Review:
 
 def history_url(obj: Model) -> str:
     meta = obj._meta
-    version = obj.history.earliest("history_date")  # type: ignore[attr-defined]
+    version = obj.history.earliest("history_date")  # type: ignore[attr-defined]  # simple_history's
     return reverse(
         f"admin:{meta.app_label}_{meta.model_name}_simple_history",
         args=[obj.pk, version.history_id],
@@ -70,7 +70,7 @@ def form_data(client: Client, url: str) -> dict[str, Any]:
 
 def state(obj: Model) -> tuple[dict[str, Any], int]:
     obj.refresh_from_db()
-    return model_to_dict(obj), obj.history.count()  # type: ignore[attr-defined]
+    return model_to_dict(obj), obj.history.count()  # type: ignore[attr-defined]  # simple_history's
 
 
 def test_every_history_admin_is_tried_here() -> None:

@@ -24,7 +24,6 @@ from django.conf import settings as django_settings
 from django.contrib.auth import get_user
 from django.core import mail
 from django.core.cache import cache
-from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
@@ -36,6 +35,7 @@ from granska.reviews.models import Assignment, Review
 from granska.reviews.services import review_create
 from tests.builders import kansli_user
 from tests.factories import PASSWORD, UnitFactory, UserFactory
+from tests.responses import Response
 from tests.test_permissions import TABLE
 
 pytestmark = pytest.mark.django_db
@@ -89,14 +89,11 @@ def totp_code(secret: str) -> str:
     return f"{value % 1_000_000:06d}"
 
 
-def log_in(client: Client, email: str, password: str, **extra: Any) -> HttpResponse:
-    response: HttpResponse = client.post(
-        reverse("account_login"), {"login": email, "password": password}, **extra
-    )
-    return response
+def log_in(client: Client, email: str, password: str, **extra: Any) -> Response:
+    return client.post(reverse("account_login"), {"login": email, "password": password}, **extra)
 
 
-def page(response: HttpResponse) -> str:
+def page(response: Response) -> str:
     return response.content.decode()
 
 

@@ -174,7 +174,7 @@ def criterion(data: dict[str, Any], index: int = 0) -> dict[str, Any]:
         ),
         # A key that is not a text.
         (
-            lambda d: area(d).update({7: "sju"}),
+            lambda d: area(d).update({7: "sju"}),  # type: ignore[dict-item]  # on purpose
             "areas[A]",
             "nyckeln 7 är inte en text",
         ),

@@ -20,6 +20,7 @@ from django.urls import Resolver404, resolve, reverse
 from granska import text as granska_text
 from granska.accounts.models import Role, User
 from granska.actionplans import services as plan_services
+from granska.actionplans.attachments import attachment_name
 from granska.actionplans.models import ActionItem, ActionPlan, FollowUpReport, PlanStatus
 from granska.actionplans.services import ItemInput, followup_report, plan_save
 from granska.catalog.models import Area, Criterion, ProtocolVersion
@@ -742,6 +743,7 @@ def test_an_attachment_name_too_long_in_bytes_is_shortened_keeping_its_extension
     )
     assert response.status_code == 302
     stored = FollowUpReport.objects.get().attachment
+    assert stored.name is not None
     base = stored.name.rsplit("/", 1)[-1]
     assert base.endswith(".pdf")
     assert base.startswith("ååå")
@@ -765,7 +767,7 @@ def test_an_attachment_name_too_long_in_bytes_is_shortened_keeping_its_extension
 def test_an_attachment_name_loses_its_folders_and_invisible_characters(
     given: str, stored: str
 ) -> None:
-    assert plan_services.attachment_name(given) == stored
+    assert attachment_name(given) == stored
 
 
 @pytest.mark.parametrize(
@@ -884,9 +886,14 @@ def wsgi_get(path: str, query: str, content_type: str) -> tuple[str, str]:
         "wsgi.errors": io.StringIO(),
     }
     answer: list[str] = []
+
+    def start_response(status: str, headers: object, *_: object) -> Callable[[bytes], None]:
+        answer.append(status)
+        return lambda data: None
+
     request_started.disconnect(close_old_connections)
     try:
-        body = b"".join(application(environ, lambda status, headers, *_: answer.append(status)))
+        body = b"".join(application(environ, start_response))
     finally:
         request_started.connect(close_old_connections)
     return answer[0], re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body.decode()))
@@ -1025,9 +1032,11 @@ def test_the_draft_comment_services_store_no_invisible_character(
 def saved_area(client: Client, besok: Review, inspector: User) -> AreaAssessment:
     """Area A saved once with a narrative, a note and a departing grade with its reason."""
     client.force_login(inspector)
-    data = area_a_post(
-        **{"note-A1": "Sparad anteckning.", "grade-2015": "B", "reason-2015": "Sparat skäl."}
-    )
+    data = area_a_post() | {
+        "note-A1": "Sparad anteckning.",
+        "grade-2015": "B",
+        "reason-2015": "Sparat skäl.",
+    }
     assert client.post(reverse("reviews:assessment", args=[besok.pk, "A"]), data).status_code == 302
     return AreaAssessment.objects.get(review=besok, area__code="A")
 

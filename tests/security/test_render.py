@@ -364,7 +364,7 @@ def test_reminders_go_out_when_the_unit_name_holds_a_line_break(
     assert len(mail.outbox) == 6  # three actions, to the unit's contact and the one responsible
     for message in mail.outbox:
         assert message.subject.endswith("– Kliniken Norr")
-        assert not CONTROL_RE.search(message.subject + message.body)
+        assert not CONTROL_RE.search(f"{message.subject}{message.body}")
         assert "Kliniken Norr" in message.body
         assert "Rutin\nför revision" in message.body
         message.message()  # a valid message, headers and all

@@ -22,7 +22,7 @@ def _to_the_index(request: HttpRequest, extra_context: Any = None) -> HttpRespon
 # person. Someone not logged in is sent to allauth's login (password, then the code) and back;
 # staff already logged in go to the admin's index; anyone else is refused (403).
 admin_login: Callable[..., HttpResponse] = secure_admin_login(_to_the_index)
-admin.site.login = admin_login  # type: ignore[method-assign]
+admin.site.login = admin_login  # type: ignore[method-assign]  # replaces the admin's own login
 
 
 @admin.register(User)

@@ -18,7 +18,7 @@ class _CodeWaitMixin:
         seconds = CODES.attempt(key=key)
         if seconds:
             raise wait_error(seconds)
-        code: str = super().clean_code()  # type: ignore[misc]
+        code: str = super().clean_code()  # type: ignore[misc]  # allauth's form is untyped
         CODES.succeeded(key=key)
         return code
 

@@ -36,14 +36,14 @@ class GranskaUserManager(UserManager["User"]):
         user.save(using=self._db)
         return user
 
-    def create_user(  # type: ignore[override]
+    def create_user(  # type: ignore[override]  # the e-mail address is the username
         self, email: str, password: str | None = None, **extra: Any
     ) -> "User":
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create(email, password, **extra)
 
-    def create_superuser(  # type: ignore[override]
+    def create_superuser(  # type: ignore[override]  # the e-mail address is the username
         self, email: str, password: str | None = None, **extra: Any
     ) -> "User":
         extra.setdefault("is_staff", True)
@@ -72,9 +72,9 @@ class User(AbstractUser):
     links to reviews and units (assignments, unit memberships).
     """
 
-    username = None  # type: ignore[assignment]
-    first_name = None  # type: ignore[assignment]
-    last_name = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment]  # removes the field, as Django documents
+    first_name = None  # type: ignore[assignment]  # removes the field
+    last_name = None  # type: ignore[assignment]  # removes the field
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("name"), max_length=FULL_NAME_MAX_CHARS)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)

@@ -267,7 +267,7 @@ def _compose(text: str) -> tuple[Any, list[tuple[str, str]]]:
 
     try:
         while loader.check_event():
-            event = loader.get_event()  # type: ignore[no-untyped-call]
+            event = loader.get_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
             mark = event.start_mark
             if isinstance(event, yaml.DocumentStartEvent) and documents:
                 raise _Refused(_line(mark), _("a catalog file holds one YAML document, not more"))
@@ -313,7 +313,7 @@ def _compose(text: str) -> tuple[Any, list[tuple[str, str]]]:
 def _scalar(loader: yaml.SafeLoader, event: Any, problems: list[tuple[str, str]]) -> Any:
     """A scalar as YAML reads it (text, number, true/false, null, date); one that cannot be
     read is named and kept as the text it is."""
-    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+    tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
     try:
         return loader.construct_object(node)
