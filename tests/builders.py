@@ -12,7 +12,8 @@ from granska.catalog.models import ProtocolVersion
 from granska.catalog.selectors import protocol_areas
 from granska.demo.reviews import DemoReview, _assess_area
 from granska.grading.vocabulary import Outcome
-from granska.reviews.models import Review, Specialty, Status, Unit
+from granska.lifecycle import Status
+from granska.reviews.models import Review, Specialty, Unit
 from granska.reviews.services import inspector_assign, review_booking_change, review_create
 from granska.workflow.facts import review_ungraded
 from granska.workflow.moves import review_move

@@ -10,7 +10,8 @@ from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionPlan
 from granska.catalog.models import ProtocolVersion
 from granska.grading.vocabulary import Outcome
-from granska.reviews.models import Review, Status
+from granska.lifecycle import Status
+from granska.reviews.models import Review
 from granska.workflow.moves import review_move
 from tests.builders import review_at
 from tests.factories import UnitFactory, UserFactory

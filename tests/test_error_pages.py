@@ -10,7 +10,8 @@ from django.views.defaults import bad_request, server_error
 
 from granska.accounts.models import Role
 from granska.catalog.models import ProtocolVersion
-from granska.reviews.models import Assignment, Status
+from granska.lifecycle import Status
+from granska.reviews.models import Assignment
 from tests.builders import review_at
 from tests.factories import UnitFactory, UserFactory
 

@@ -17,8 +17,9 @@ from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionPlan, Decision
 from granska.actionplans.services import ItemInput, followup_report, plan_save
 from granska.catalog.models import ProtocolVersion
+from granska.lifecycle import Status
 from granska.reports.services import draft_comment_add
-from granska.reviews.models import ObserverScope, Review, Status
+from granska.reviews.models import ObserverScope, Review
 from granska.workflow.moves import review_move
 from granska.workflow.plans import followup_decide, plan_accept
 from tests.chain import DEVIATIONS, People, graded_review
@@ -123,7 +124,7 @@ def check(
     client: Client,
     page: Callable[[Review], str],
     markers: dict[str, Markers],
-    expected: dict[str, object],
+    expected: dict[str, int | set[str]],
     review: Review,
     users: dict[str, User],
     state: str,
@@ -172,7 +173,7 @@ KANSLI_WORK = INTERNAL | {"booking", "assign", "report"}
 INSPECTOR_WORK = INTERNAL | {"report"}
 
 
-def review_page_expected(state: str) -> dict[str, object]:
+def review_page_expected(state: str) -> dict[str, int | set[str]]:
     editable = {"assess"} if state in DRAFT_STATES else set()
     plan = {"plan"} if state in PLAN_STATES else set()
     kansli_moves = {"move"} if state in {*DRAFT_STATES, "slutrapport"} else set()
@@ -214,7 +215,7 @@ ASSESSMENT_MARKERS: dict[str, Markers] = {
 ASSESSMENT_ALL = set(ASSESSMENT_MARKERS)
 
 
-def assessment_expected(state: str) -> dict[str, object]:
+def assessment_expected(state: str) -> dict[str, int | set[str]]:
     # The inspectors' workspace: refused to the unit and the observers; closed to everyone once
     # the final report is issued.
     if state not in DRAFT_STATES:
@@ -251,7 +252,7 @@ REPORT_MARKERS: dict[str, Markers] = {
 }
 
 
-def report_expected(state: str) -> dict[str, object]:
+def report_expected(state: str) -> dict[str, int | set[str]]:
     if state in DRAFT_STATES:
         if state != "faktagranskning":
             # A draft: for those who work on the review.
@@ -302,7 +303,7 @@ PLAN_MARKERS: dict[str, Markers] = {
 }
 
 
-def plan_expected(state: str) -> dict[str, object]:
+def plan_expected(state: str) -> dict[str, int | set[str]]:
     if state not in PLAN_STATES:
         return dict.fromkeys(ROLES, 404)  # no plan yet (or none needed)
     if state == "handlingsplan":

@@ -23,8 +23,9 @@ from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionItem, ActionPlan, FollowUpReport, PlanStatus
 from granska.actionplans.services import ITEM_FIELDS
 from granska.catalog.models import ProtocolVersion
+from granska.lifecycle import Status
 from granska.reports.models import DraftComment
-from granska.reviews.models import Assignment, ObserverScope, Review, Status
+from granska.reviews.models import Assignment, ObserverScope, Review
 from granska.reviews.services import review_create, summary_fingerprint
 from tests.builders import kansli_user
 from tests.factories import SpecialtyFactory, UnitFactory, UserFactory
@@ -159,7 +160,7 @@ def plan_form(review: Review) -> dict[str, Any]:
 
 def alike(path: Callable[[Review], str], answers: Answers) -> Url:
     """A view that answers every method as it answers a GET."""
-    return Url(path, **dict.fromkeys(METHODS, answers))
+    return Url(path, GET=answers, POST=answers, PUT=answers, PATCH=answers, DELETE=answers)
 
 
 # URL name → its entry. The review is booked unless the path's builder moves it on.
@@ -465,8 +466,7 @@ def people(protocol: ProtocolVersion) -> tuple[Review, dict[str, User | None]]:
         by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
     )
     other_unit = UnitFactory()
-    people: dict[str, User | None] = {
-        "anonymous": None,
+    users: dict[str, User] = {
         "kansli": UserFactory(role=Role.KANSLI, is_staff=True, is_superuser=True),
         "assigned_inspector": UserFactory(role=Role.INSPEKTOR),
         "other_inspector": UserFactory(role=Role.INSPEKTOR),
@@ -475,17 +475,17 @@ def people(protocol: ProtocolVersion) -> tuple[Review, dict[str, User | None]]:
         "observer": UserFactory(role=Role.OBSERVATOR),
         "other_observer": UserFactory(role=Role.OBSERVATOR),
     }
-    Assignment.objects.create(review=review, inspector=people["assigned_inspector"])
-    ObserverScope.objects.create(observer=people["observer"], specialty=review.specialty)
+    Assignment.objects.create(review=review, inspector=users["assigned_inspector"])
+    ObserverScope.objects.create(observer=users["observer"], specialty=review.specialty)
     ObserverScope.objects.create(
-        observer=people["other_observer"], specialty=SpecialtyFactory(name="Psykiatri")
+        observer=users["other_observer"], specialty=SpecialtyFactory(name="Psykiatri")
     )
-    review.unit.members.add(people["own_unit"])
-    other_unit.members.add(people["other_unit"])
+    review.unit.members.add(users["own_unit"])
+    other_unit.members.add(users["other_unit"])
     review_create(
         by=kansli_user(), unit=other_unit, protocol=protocol, regulations=("SOSFS 2015:8",)
     )
-    return review, people
+    return review, {"anonymous": None, **users}
 
 
 def answer_of(response: Any) -> Any:

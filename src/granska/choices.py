@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from granska.grading.vocabulary import Grade, Level, Outcome, Regulation
+from granska.lifecycle import Status
 
 type Choices = list[tuple[str, StrOrPromise]]
 
@@ -53,3 +54,21 @@ REGULATION_FIELDS: Mapping[Regulation, str] = {
     Regulation.HSLF_FS_2021_8: "under_2021",
 }
 """The `Review` field that says whether a regulation is in the review's scope."""
+
+STATUS_LABELS: Mapping[Status, StrOrPromise] = {
+    Status.BOKAD: _("Booked"),
+    Status.FORBEREDELSE: _("Preparation"),
+    Status.BESOK: _("Site visit"),
+    Status.UTKAST: _("Draft"),
+    Status.FAKTAGRANSKNING: _("Fact check"),
+    Status.SLUTRAPPORT: _("Final report"),
+    Status.HANDLINGSPLAN: _("Action plan"),
+    Status.UPPFOLJNING: _("Follow-up"),
+    Status.AVSLUTAD: _("Closed"),
+}
+STATUS_CHOICES: Choices = choices_of(Status, STATUS_LABELS)
+
+
+def status_label(status: str) -> str:
+    """A review's status in words ("Slutrapport")."""
+    return str(STATUS_LABELS[Status(status)])

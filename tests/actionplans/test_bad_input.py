@@ -13,9 +13,10 @@ from django.urls import reverse
 
 from granska.actionplans.models import ActionPlan, FollowUpReport
 from granska.actionplans.services import ITEM_FIELDS, ItemInput, followup_report, plan_save
+from granska.lifecycle import Status
 from granska.reports.models import DraftComment, FinalReport
 from granska.reports.services import draft_comment_add, draft_comment_answer
-from granska.reviews.models import Review, Status
+from granska.reviews.models import Review
 from granska.workflow.moves import review_move
 from granska.workflow.plans import plan_accept
 from tests.builders import review_at

@@ -24,9 +24,9 @@ from granska.actionplans.services import (
 )
 from granska.catalog.models import ProtocolVersion
 from granska.grading.vocabulary import Outcome
-from granska.lifecycle import months_after
+from granska.lifecycle import Status, months_after
 from granska.reports.models import FinalReport
-from granska.reviews.models import AreaGrade, Review, Status, StatusChange
+from granska.reviews.models import AreaGrade, Review, StatusChange
 from granska.reviews.selectors import review_next_due
 from granska.reviews.services import area_grade_set
 from granska.workflow.history import review_history

@@ -9,7 +9,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from granska.actionplans.models import ActionPlan, PlanStatus
-from granska.reviews.models import AreaGrade, Review, Status
+from granska.lifecycle import Status
+from granska.reviews.models import AreaGrade, Review
 from tests.browser.conftest import KANSLI, assert_accessible, log_in, screenshot
 from tests.reports.conftest import flat, pdf_pages
 

@@ -10,7 +10,8 @@ from django.db.models import F
 from playwright.sync_api import Browser, Dialog, Locator, Page, expect
 
 from granska.catalog.models import ProtocolVersion
-from granska.reviews.models import AreaAssessment, Review, Status
+from granska.lifecycle import Status
+from granska.reviews.models import AreaAssessment, Review
 from tests.browser.conftest import KANSLI, TIMEOUT_MS, assert_accessible, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]

@@ -21,6 +21,7 @@ from granska.grading import (
     suggest_grade,
     worse,
 )
+from granska.grading.vocabulary import Grade
 
 SOSFS_2015 = "SOSFS 2015:8"
 HSLF_2021 = "HSLF-FS 2021:8"
@@ -86,9 +87,9 @@ def test_everything_met_gives_a(regulation: str) -> None:
     suggestion = suggest_grade(AREA_E, regulation, all_met(AREA_E, regulation))
 
     assert suggestion == Suggestion(
-        grade="A",
+        grade=Grade.A,
         complete=True,
-        reasons=(Reason(ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT, "A", ()),),
+        reasons=(Reason(ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT, Grade.A, ()),),
         missing=(),
     )
 
@@ -98,7 +99,7 @@ def test_foreskrift_not_met_gives_d(outcome: Outcome) -> None:
     suggestion = suggest_grade(AREA_E, HSLF_2021, all_met(AREA_E, HSLF_2021, E4=outcome))
 
     assert suggestion.grade == "D"
-    assert suggestion.reasons == (Reason(ReasonKind.FORESKRIFT_NOT_MET, "D", ("E4",)),)
+    assert suggestion.reasons == (Reason(ReasonKind.FORESKRIFT_NOT_MET, Grade.D, ("E4",)),)
 
 
 def test_foreskrift_endast_2021_not_met_gives_d_for_2021() -> None:
@@ -113,7 +114,7 @@ def test_allmant_rad_not_met_gives_c(outcome: Outcome) -> None:
     suggestion = suggest_grade(AREA_E, SOSFS_2015, all_met(AREA_E, SOSFS_2015, E13=outcome))
 
     assert suggestion.grade == "C"
-    assert suggestion.reasons == (Reason(ReasonKind.ALLMANT_RAD_NOT_MET, "C", ("E13",)),)
+    assert suggestion.reasons == (Reason(ReasonKind.ALLMANT_RAD_NOT_MET, Grade.C, ("E13",)),)
 
 
 def test_allmant_rad_not_met_gives_b_on_a_scale_without_c() -> None:
@@ -122,7 +123,7 @@ def test_allmant_rad_not_met_gives_b_on_a_scale_without_c() -> None:
     suggestion = suggest_grade(area, SOSFS_2015, {"X1": UPPFYLLT, "X2": DELVIS})
 
     assert suggestion.grade == "B"
-    assert suggestion.reasons == (Reason(ReasonKind.ALLMANT_RAD_NOT_MET, "B", ("X2",)),)
+    assert suggestion.reasons == (Reason(ReasonKind.ALLMANT_RAD_NOT_MET, Grade.B, ("X2",)),)
 
 
 @pytest.mark.parametrize("outcome", NOT_FULLY_MET)
@@ -131,7 +132,7 @@ def test_one_quality_indicator_not_met_still_gives_a(outcome: Outcome) -> None:
 
     assert suggestion.grade == "A"
     assert suggestion.reasons == (
-        Reason(ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT, "A", ("E15",)),
+        Reason(ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT, Grade.A, ("E15",)),
     )
 
 
@@ -142,7 +143,7 @@ def test_two_quality_indicators_not_met_give_b() -> None:
 
     assert suggestion.grade == "B"
     assert suggestion.reasons == (
-        Reason(ReasonKind.KVALITETSINDIKATOR_NOT_MET, "B", ("E14", "E15")),
+        Reason(ReasonKind.KVALITETSINDIKATOR_NOT_MET, Grade.B, ("E14", "E15")),
     )
 
 
@@ -162,9 +163,9 @@ def test_d_area_lists_lower_deficiencies_for_information() -> None:
 
     assert suggestion.grade == "D"
     assert suggestion.reasons == (
-        Reason(ReasonKind.FORESKRIFT_NOT_MET, "D", ("E1", "E3")),
-        Reason(ReasonKind.ALLMANT_RAD_NOT_MET, "C", ("E8",)),
-        Reason(ReasonKind.KVALITETSINDIKATOR_NOT_MET, "B", ("E14", "E15")),
+        Reason(ReasonKind.FORESKRIFT_NOT_MET, Grade.D, ("E1", "E3")),
+        Reason(ReasonKind.ALLMANT_RAD_NOT_MET, Grade.C, ("E8",)),
+        Reason(ReasonKind.KVALITETSINDIKATOR_NOT_MET, Grade.B, ("E14", "E15")),
     )
 
 
@@ -173,7 +174,7 @@ def test_quality_indicator_within_limit_is_not_a_reason_when_grade_is_worse_than
 
     suggestion = suggest_grade(AREA_E, SOSFS_2015, findings)
 
-    assert suggestion.reasons == (Reason(ReasonKind.ALLMANT_RAD_NOT_MET, "C", ("E9",)),)
+    assert suggestion.reasons == (Reason(ReasonKind.ALLMANT_RAD_NOT_MET, Grade.C, ("E9",)),)
 
 
 def test_reason_lists_criteria_in_catalog_order_whatever_the_order_of_findings() -> None:
@@ -206,9 +207,9 @@ def test_ej_relevant_criteria_are_left_out() -> None:
 
     # E14 found not relevant is no exception, so E15 is the only one and the grade stays A.
     assert suggestion == Suggestion(
-        grade="A",
+        grade=Grade.A,
         complete=True,
-        reasons=(Reason(ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT, "A", ("E15",)),),
+        reasons=(Reason(ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT, Grade.A, ("E15",)),),
         missing=(),
     )
 

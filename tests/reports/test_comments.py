@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from granska.lifecycle import Status
 from granska.reports.models import CommentDecision, DraftComment
 from granska.reports.services import draft_comment_add
-from granska.reviews.models import Review, Status
+from granska.reviews.models import Review
 from granska.workflow.moves import review_move
 from tests.chain import People
 

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
+from granska.lifecycle import Status
 from granska.reports.models import DraftComment, FinalReport
 from granska.reports.services import draft_comment_answer, report_issue_final
-from granska.reviews.models import Assignment, ObserverScope, Review, Status, StatusChange
+from granska.reviews.models import Assignment, ObserverScope, Review, StatusChange
 from granska.workflow.moves import review_move
 from tests.builders import review_at
 from tests.factories import UnitFactory, UserFactory

@@ -4,9 +4,10 @@ import pytest
 
 from granska.actionplans.models import ActionPlan, PlanStatus
 from granska.catalog.models import Criterion
+from granska.lifecycle import Status
 from granska.reports.pdf import pdf_render
 from granska.reports.selectors import report_data, report_is_draft
-from granska.reviews.models import AreaGrade, Review, Status
+from granska.reviews.models import AreaGrade, Review
 from tests.reports.conftest import flat, pdf_pages
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,12 @@ from granska.actionplans.limits import ACTION_MAX_CHARS
 from granska.actionplans.models import ActionPlan
 from granska.actionplans.services import ItemInput, plan_save
 from granska.catalog.models import Area, ProtocolVersion
+from granska.lifecycle import Status
 from granska.reports import ReportWarning
 from granska.reports.pdf import pdf_render
 from granska.reports.selectors import report_data
 from granska.reviews.limits import NARRATIVE_MAX_CHARS
-from granska.reviews.models import Review, Status
+from granska.reviews.models import Review
 from granska.reviews.services import assessment_write
 from granska.workflow.plans import plan_accept
 from tests.builders import kansli_user, review_at

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from granska.accounts.models import User
-from granska.lifecycle import REPORT_FINAL
+from granska.lifecycle import REPORT_FINAL, Status
 from granska.reports.models import FinalReport
-from granska.reviews.models import Review, Status
+from granska.reviews.models import Review
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
+from granska.lifecycle import Status
 from granska.reports.selectors import report_is_draft
-from granska.reviews.models import Assignment, ObserverScope, Review, Status
+from granska.reviews.models import Assignment, ObserverScope, Review
 from tests.builders import review_at
 from tests.factories import UnitFactory, UserFactory
 

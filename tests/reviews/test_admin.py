@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from granska.accounts.models import Role
 from granska.catalog.models import ProtocolVersion
-from granska.reviews.models import Assignment, Status, StatusChange
+from granska.lifecycle import Status
+from granska.reviews.models import Assignment, StatusChange
 from granska.reviews.services import area_grade_set, finding_record, review_create
 from tests.builders import kansli_user
 from tests.factories import UnitFactory, UserFactory

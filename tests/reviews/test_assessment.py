@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
+from granska.lifecycle import Status
 from granska.reviews.models import (
     AreaAssessment,
     AreaGrade,
@@ -17,7 +18,6 @@ from granska.reviews.models import (
     Finding,
     ObserverScope,
     Review,
-    Status,
 )
 from granska.reviews.services import finding_record
 from tests.builders import kansli_user, review_at

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from granska.accounts.models import Role
 from granska.catalog.models import ProtocolVersion
-from granska.reviews.models import Review, Status
+from granska.lifecycle import Status
+from granska.reviews.models import Review
 from granska.reviews.services import review_booking_change
 from tests.builders import kansli_user, review_at
 from tests.factories import UnitFactory, UserFactory

@@ -9,7 +9,8 @@ from django.urls import reverse
 from pytest_django import Settings
 
 from granska.accounts.models import Role, User
-from granska.reviews.models import AreaGrade, Review, Status
+from granska.lifecycle import Status
+from granska.reviews.models import AreaGrade, Review
 from tests.builders import kansli_user
 
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
-from granska.reviews.models import Assignment, Review, Status
+from granska.lifecycle import Status
+from granska.reviews.models import Assignment, Review
 from granska.reviews.services import area_grade_set, finding_record, review_create
 from tests.builders import kansli_user, review_at
 from tests.factories import RegionFactory, SpecialtyFactory, UnitFactory, UserFactory

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
-from granska.lifecycle import Actor, ReviewFacts, move_problems, moves_from
-from granska.reviews.models import Affiliation, Assignment, Review, Status, StatusChange, Unit
+from granska.lifecycle import Actor, ReviewFacts, Status, move_problems, moves_from
+from granska.reviews.models import Affiliation, Assignment, Review, StatusChange, Unit
 from granska.reviews.services import area_grade_set, finding_record, inspector_assign, review_create
 from granska.workflow.moves import problem_text, review_move
 from tests.builders import kansli_user, review_at

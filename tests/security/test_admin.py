@@ -15,7 +15,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from granska.accounts.models import Role
 from granska.actionplans.models import ActionPlan
 from granska.grading.vocabulary import Outcome
-from granska.reviews.models import AreaAssessment, Finding, Review, Status, StatusChange
+from granska.lifecycle import Status
+from granska.reviews.models import AreaAssessment, Finding, Review, StatusChange
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

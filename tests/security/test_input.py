@@ -24,6 +24,7 @@ from granska.actionplans.attachments import attachment_name
 from granska.actionplans.models import ActionItem, ActionPlan, FollowUpReport, PlanStatus
 from granska.actionplans.services import ItemInput, followup_report, plan_save
 from granska.catalog.models import Area, Criterion, ProtocolVersion
+from granska.lifecycle import Status
 from granska.reports.models import DraftComment
 from granska.reports.services import draft_comment_add, draft_comment_answer
 from granska.reviews import services as review_services
@@ -38,7 +39,6 @@ from granska.reviews.models import (
     Region,
     Review,
     Specialty,
-    Status,
     Unit,
 )
 from granska.reviews.services import (

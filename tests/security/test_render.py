@@ -34,12 +34,13 @@ from granska.actionplans.models import ActionItem, ActionPlan, PlanStatus
 from granska.actionplans.services import ItemInput, followup_report, plan_save
 from granska.catalog.models import ProtocolVersion
 from granska.glyphs import coverage
+from granska.lifecycle import Status
 from granska.reports.docx import docx_render
 from granska.reports.html import html_render
 from granska.reports.models import FinalReport
 from granska.reports.pdf import pdf_cache_key, pdf_render
 from granska.reports.selectors import report_data
-from granska.reviews.models import AreaAssessment, Review, Specialty, Status, Unit
+from granska.reviews.models import AreaAssessment, Review, Specialty, Unit
 from granska.workflow.moves import review_move
 from granska.workflow.plans import plan_accept
 from tests.chain import DEVIATIONS, People, graded_review

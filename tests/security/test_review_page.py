@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
-from granska.reviews.models import Assignment, ObserverScope, Review, Status
+from granska.lifecycle import Status
+from granska.reviews.models import Assignment, ObserverScope, Review
 from granska.reviews.services import area_grade_set, assessment_write, finding_record
 from tests.builders import kansli_user, walk
 from tests.chain import graded_review

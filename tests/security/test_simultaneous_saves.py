@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from granska.accounts.models import Role
 from granska.catalog.models import ProtocolVersion
+from granska.lifecycle import Status
 from granska.reviews import services
-from granska.reviews.models import AreaAssessment, Assignment, Status
+from granska.reviews.models import AreaAssessment, Assignment
 from tests.chain import graded_review
 from tests.factories import UserFactory
 

@@ -16,7 +16,8 @@ from granska.actionplans.models import (
     PlanStatus,
     ReminderKind,
 )
-from granska.reviews.models import Review, Status, Unit
+from granska.lifecycle import Status
+from granska.reviews.models import Review, Unit
 from granska.reviews.selectors import reviews_due_again
 
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionItem, ActionPlan, Decision, FollowUpReport
 from granska.actionplans.services import ItemInput, followup_report, plan_return, plan_save
-from granska.lifecycle import months_after
+from granska.lifecycle import Status, months_after
 from granska.reports.models import CommentDecision, FinalReport
 from granska.reports.services import draft_comment_add, draft_comment_answer
-from granska.reviews.models import Review, Status, StatusChange
+from granska.reviews.models import Review, StatusChange
 from granska.workflow.plans import followup_decide, plan_accept
 
 if TYPE_CHECKING:

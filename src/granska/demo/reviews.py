@@ -19,7 +19,7 @@ from granska.catalog.services import protocol_load
 from granska.catalog.suggestions import area_suggestions
 from granska.demo.actionplans import demo_chain
 from granska.grading.vocabulary import Outcome, Regulation
-from granska.lifecycle import REPORT_FINAL
+from granska.lifecycle import REPORT_FINAL, Status
 from granska.reviews.models import (
     Affiliation,
     CareProvider,
@@ -29,7 +29,6 @@ from granska.reviews.models import (
     Review,
     Source,
     Specialty,
-    Status,
     Unit,
     UnitKind,
 )

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from granska.accounts.models import User
+from granska.lifecycle import Status
 from granska.refusals import too_long
 from granska.reports.limits import ANSWER_MAX_CHARS, COMMENT_MAX_CHARS
 from granska.reports.models import CommentDecision, DraftComment, FinalReport
 from granska.reports.pdf import pdf_render
 from granska.reports.selectors import report_data, report_data_public, report_is_draft
-from granska.reviews.models import Review, Status
+from granska.reviews.models import Review
 from granska.text import clean_text
 
 logger = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
-from granska.choices import OUTCOME_CHOICES
+from granska.choices import OUTCOME_CHOICES, status_label
 from granska.reviews.models import (
     AreaAssessment,
     AreaGrade,
@@ -17,7 +17,6 @@ from granska.reviews.models import (
     Finding,
     Review,
     Source,
-    Status,
     StatusChange,
 )
 
@@ -134,8 +133,8 @@ def review_changes(review: Review) -> list[HistoryEntry]:
             by=user_name(change.by),
             subject=_("Status"),
             field=_("status"),
-            old=str(Status(change.from_status).label),
-            new=str(Status(change.to_status).label),
+            old=status_label(change.from_status),
+            new=status_label(change.to_status),
         )
         for change in StatusChange.objects.filter(review=review).select_related("by")
     ]

@@ -12,8 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from granska.catalog.models import Area, Criterion, ProtocolVersion
-from granska.choices import GRADE_CHOICES, OUTCOME_CHOICES, REGULATION_CHOICES, REGULATION_FIELDS
+from granska.choices import (
+    GRADE_CHOICES,
+    OUTCOME_CHOICES,
+    REGULATION_CHOICES,
+    REGULATION_FIELDS,
+    STATUS_CHOICES,
+)
 from granska.grading.vocabulary import GRADE_ORDER, REGULATIONS
+from granska.lifecycle import Status
 from granska.refusals import too_long
 from granska.reviews.limits import (
     CARE_PROVIDER_NAME_MAX_CHARS,
@@ -188,20 +195,6 @@ class Unit(models.Model):
         self.name = clean_line(self.name)
 
 
-class Status(models.TextChoices):
-    """The lifecycle of a review (SPEC §2), in order."""
-
-    BOKAD = "bokad", _("Booked")
-    FORBEREDELSE = "forberedelse", _("Preparation")
-    BESOK = "besok", _("Site visit")
-    UTKAST = "utkast", _("Draft")
-    FAKTAGRANSKNING = "faktagranskning", _("Fact check")
-    SLUTRAPPORT = "slutrapport", _("Final report")
-    HANDLINGSPLAN = "handlingsplan", _("Action plan")
-    UPPFOLJNING = "uppfoljning", _("Follow-up")
-    AVSLUTAD = "avslutad", _("Closed")
-
-
 class Review(models.Model):
     """One SPUR review of one unit: booked, prepared, visited, written, reported, followed up.
 
@@ -232,7 +225,7 @@ class Review(models.Model):
         _("final report issued"), null=True, blank=True, editable=False
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.BOKAD
+        _("status"), max_length=20, choices=STATUS_CHOICES, default=Status.BOKAD
     )
     inspectors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -407,8 +400,8 @@ class StatusChange(models.Model):
     review = models.ForeignKey(
         Review, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("review")
     )
-    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
-    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=STATUS_CHOICES)
+    to_status = models.CharField(_("to"), max_length=20, choices=STATUS_CHOICES)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

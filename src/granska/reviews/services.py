@@ -11,9 +11,9 @@ from granska.accounts.models import Role, User
 from granska.accounts.rules import require
 from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.catalog.suggestions import area_suggestions
-from granska.choices import REGULATION_FIELDS
+from granska.choices import REGULATION_FIELDS, status_label
 from granska.grading.vocabulary import Outcome
-from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL
+from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL, Status
 from granska.refusals import not_sent, not_versioned, too_long
 from granska.reviews.inputs import AreaInput, finding_key, grade_key
 from granska.reviews.limits import (
@@ -35,7 +35,6 @@ from granska.reviews.models import (
     Review,
     Source,
     Specialty,
-    Status,
     Unit,
     UnitKind,
     name_key,
@@ -173,7 +172,7 @@ def _assessment_open(review: Review, by: User) -> None:
         raise ValidationError(
             {
                 "status": _("The review is at %(status)s: its assessment is closed.")
-                % {"status": Status(review.status).label}
+                % {"status": status_label(review.status)}
             }
         )
 

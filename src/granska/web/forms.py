@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import Area, ProtocolVersion
-from granska.choices import REGULATION_CHOICES
+from granska.choices import REGULATION_CHOICES, STATUS_CHOICES
 from granska.grading.vocabulary import Regulation
 from granska.refusals import not_sent
 from granska.reviews.inputs import AreaInput, SentFinding, SentGrade
 from granska.reviews.limits import CARE_PROVIDER_NAME_MAX_CHARS, UNIT_NAME_MAX_CHARS
-from granska.reviews.models import Region, Review, Specialty, Status, Unit, UnitKind
+from granska.reviews.models import Region, Review, Specialty, Unit, UnitKind
 from granska.text import form_int
 
 
@@ -19,7 +19,7 @@ class ReviewFilterForm(forms.Form):
     """The filters of the review list; every field may be left empty."""
 
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All")), *Status.choices], required=False
+        label=_("Status"), choices=[("", _("All")), *STATUS_CHOICES], required=False
     )
     specialty = forms.ModelChoiceField(
         label=_("Specialty"),

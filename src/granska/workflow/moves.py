@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from granska.accounts.models import User
 from granska.accounts.rules import require
 from granska.actionplans.services import plan_open
+from granska.choices import status_label
 from granska.lifecycle import (
     Actor,
     Problem,
@@ -40,13 +41,6 @@ def actors_of(user: User, review: Review) -> frozenset[Actor]:
     if user.has_perm("actionplans.write_plan", review):
         actors.add(Actor.UNIT)
     return frozenset(actors)
-
-
-def status_label(status: str) -> str:
-    """The status in words ("Slutrapport")."""
-    from granska.reviews.models import Status as StatusChoice
-
-    return str(StatusChoice(status).label)
 
 
 def problem_text(problem: Problem, facts: ReviewFacts, target: Status) -> str:

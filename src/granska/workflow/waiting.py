@@ -11,7 +11,8 @@ from django.utils.translation import ngettext
 
 from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionItem, ActionPlan, FollowUp, FollowUpReport, PlanStatus
-from granska.reviews.models import Review, Status
+from granska.lifecycle import Status
+from granska.reviews.models import Review
 from granska.reviews.selectors import reviews_visible_to
 from granska.workflow.facts import review_ungraded
 

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from granska.catalog.models import Area
+from granska.lifecycle import Status
 from granska.reviews.inputs import AreaInput
-from granska.reviews.models import Review, Source, Status
+from granska.reviews.models import Review, Source
 from granska.reviews.selectors import area_workspace
 from granska.reviews.services import (
     AreaConflict,

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from granska.accounts.models import User
 from granska.catalog.selectors import protocol_latest
-from granska.reviews.models import Status, Unit
+from granska.choices import status_label
+from granska.lifecycle import Status
+from granska.reviews.models import Unit
 from granska.reviews.services import (
     inspector_assign,
     inspector_unassign,
@@ -128,7 +130,7 @@ def move_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Moves the review to the status posted as `to`, if the person may and the rules allow."""
     review = changeable_review(request, pk)
     target = request.POST.get("to", "")
-    if target not in Status.values:
+    if target not in set(Status):
         messages.error(request, _("Choose a status to move to."))
         return redirect("reviews:detail", pk=review.pk)
     user = request_user(request)
@@ -140,7 +142,7 @@ def move_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(
-            request, _("The review is now at: %(status)s.") % {"status": Status(target).label}
+            request, _("The review is now at: %(status)s.") % {"status": status_label(target)}
         )
     return redirect("reviews:detail", pk=review.pk)
 
