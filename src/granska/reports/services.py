@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from granska.accounts.models import User
+from granska.accounts.rules import require
 from granska.lifecycle import Status
 from granska.refusals import too_long
 from granska.reports.limits import ANSWER_MAX_CHARS, COMMENT_MAX_CHARS
@@ -94,6 +95,7 @@ def draft_comment_add(*, review: Review, by: User, section: str, text: str) -> D
                 )
             }
         )
+    require(by, "reports.comment_draft", review)
     if section not in draft_sections(review):
         raise ValidationError({"section": _("Choose a section of the report.")})
     text = clean_text(text).strip()
@@ -115,6 +117,7 @@ def draft_comment_answer(
 ) -> DraftComment:
     """The inspectors answer a comment and say whether the report was changed for it."""
     comment = DraftComment.objects.select_for_update().select_related("review").get(pk=comment.pk)
+    require(by, "reports.answer_comment", comment.review)
     if not report_is_draft(comment.review):
         raise ValidationError(
             {"answer": _("The final report is issued; its comments can no longer be answered.")}

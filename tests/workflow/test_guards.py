@@ -1,0 +1,236 @@
+"""The services keep the domain's rules themselves, for every caller (a page, the API, the
+importer, a command): who may act, in which state, with what input."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from granska.accounts.models import Role, User
+from granska.actionplans.models import ActionPlan, Decision, PlanStatus
+from granska.actionplans.services import ItemInput, followup_report, plan_return, plan_save
+from granska.catalog.models import ProtocolVersion
+from granska.grading.vocabulary import Outcome
+from granska.lifecycle import Status
+from granska.reports.models import DraftComment
+from granska.reports.services import draft_comment_add, draft_comment_answer
+from granska.reviews.inputs import AreaInput
+from granska.reviews.models import Review
+from granska.reviews.services import (
+    area_grade_set,
+    area_save,
+    assessment_write,
+    finding_record,
+    inspector_assign,
+    review_booking_change,
+    review_create,
+    summary_fingerprint,
+    summary_save,
+    unit_register,
+)
+from granska.workflow.moves import final_report_correct, review_move
+from granska.workflow.plans import followup_decide, plan_accept
+from tests.builders import COMPLETE_ITEM, kansli_user, plan_written, review_at
+from tests.chain import People
+from tests.factories import RegionFactory, SpecialtyFactory, UnitFactory, UserFactory
+
+
+def observer() -> User:
+    return UserFactory(role=Role.OBSERVATOR)
+
+
+def assessment_writes(review: Review) -> dict[str, Callable[[User], Any]]:
+    """Every write to the inspectors' assessment, as a call by a given person."""
+    area = review.protocol.areas.get(code="A")
+    criterion = area.criteria.get(code="A1")
+    return {
+        "finding_record": lambda by: finding_record(
+            by=by, review=review, criterion=criterion, outcome=Outcome.UPPFYLLT
+        ),
+        "assessment_write": lambda by: assessment_write(
+            by=by, review=review, area=area, narrative="Text."
+        ),
+        "area_grade_set": lambda by: area_grade_set(
+            by=by, review=review, area=area, regulation="HSLF-FS 2021:8", grade="A"
+        ),
+        "area_save": lambda by: area_save(
+            by=by,
+            review=review,
+            area=area,
+            data=AreaInput(narrative="Text.", version=0),
+        ),
+        "summary_save": lambda by: summary_save(
+            by=by,
+            review=review,
+            strengths="",
+            weaknesses="",
+            improvements="",
+            fingerprint=summary_fingerprint(review),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "write",
+    ["finding_record", "assessment_write", "area_grade_set", "area_save", "summary_save"],
+)
+def test_only_those_who_work_on_the_review_write_its_assessment(
+    review: Review, people: People, write: str
+) -> None:
+    call = assessment_writes(review)[write]
+    for outsider in (people.contact, people.other_inspector, observer()):
+        with pytest.raises(PermissionDenied):
+            call(outsider)
+    call(people.inspector)  # the assigned inspector may
+
+
+@pytest.mark.parametrize("status", [Status.SLUTRAPPORT, Status.AVSLUTAD])
+@pytest.mark.parametrize(
+    "write",
+    ["finding_record", "assessment_write", "area_grade_set", "area_save", "summary_save"],
+)
+def test_the_assessment_of_an_issued_report_stays_as_issued(
+    protocol: ProtocolVersion, status: str, write: str
+) -> None:
+    review = review_at(status, protocol, regulations=("HSLF-FS 2021:8",))
+    with pytest.raises(ValidationError) as refused:
+        assessment_writes(review)[write](kansli_user())
+    assert "bedömningen är stängd" in " ".join(refused.value.message_dict["status"])
+
+
+def test_booking_and_registers_are_the_kansli_s(review: Review, people: People) -> None:
+    unit = UnitFactory()
+    calls: dict[str, Callable[[User], Any]] = {
+        "review_create": lambda by: review_create(
+            by=by, unit=unit, protocol=review.protocol, regulations=("HSLF-FS 2021:8",)
+        ),
+        "unit_register": lambda by: unit_register(
+            by=by,
+            name="Kliniken",
+            kind="klinik",
+            care_provider_name="Vård AB",
+            region=RegionFactory(),
+            specialty=SpecialtyFactory(),
+        ),
+        "inspector_assign": lambda by: inspector_assign(
+            by=by, review=review, inspector=UserFactory(role=Role.INSPEKTOR)
+        ),
+        "review_booking_change": lambda by: review_booking_change(
+            by=by, review=review, visit_date=review.visit_date, publish_report=False
+        ),
+        "final_report_correct": lambda by: final_report_correct(by=by, review=review),
+    }
+    for name, call in calls.items():
+        for outsider in (people.inspector, people.contact, observer()):
+            with pytest.raises(PermissionDenied):
+                call(outsider)
+        assert Review.objects.get(pk=review.pk).publish_report, name
+
+
+def test_a_review_is_always_booked_first(protocol: ProtocolVersion) -> None:
+    review = review_create(
+        by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
+    )
+    assert review.status == Status.BOKAD
+    with pytest.raises(TypeError):
+        review_create(  # type: ignore[call-arg]  # the parameter is gone, which is the point
+            by=kansli_user(),
+            unit=UnitFactory(),
+            protocol=protocol,
+            regulations=("SOSFS 2015:8",),
+            status=Status.AVSLUTAD,
+        )
+
+
+def test_who_may_make_which_move(review: Review, people: People) -> None:
+    # The final report is the kansli's; the unit and an observer make no move at all.
+    for outsider in (people.inspector, people.contact, observer()):
+        with pytest.raises(PermissionDenied):
+            review_move(review=review, target=Status.SLUTRAPPORT, by=outsider)
+    # A move Granska makes itself is nobody's to choose.
+    with pytest.raises(ValidationError):
+        review_move(review=review, target=Status.HANDLINGSPLAN, by=people.kansli)
+    review_move(review=review, target=Status.UTKAST, by=people.inspector)
+    assert Review.objects.get(pk=review.pk).status == Status.UTKAST
+
+
+def test_the_unit_writes_the_plan_and_the_inspectors_decide(
+    plan: ActionPlan, people: People
+) -> None:
+    items = dict.fromkeys(plan.items.values_list("pk", flat=True), COMPLETE_ITEM)
+    for outsider in (people.inspector, people.other_contact, observer()):
+        with pytest.raises(PermissionDenied):
+            plan_save(plan=plan, version=plan.version, items=items, by=outsider, submit=True)
+    plan = plan_save(plan=plan, version=plan.version, items=items, by=people.contact, submit=True)
+    for outsider in (people.contact, people.other_inspector, observer()):
+        with pytest.raises(PermissionDenied):
+            plan_accept(plan=plan, by=outsider)
+        with pytest.raises(PermissionDenied):
+            plan_return(plan=plan, by=outsider, comments={}, comment="Mer.")
+    plan = plan_accept(plan=plan, by=people.inspector)
+    item = plan.items.first()
+    assert item is not None
+    with pytest.raises(PermissionDenied):
+        followup_report(item=item, by=people.inspector, text="Gjort.")
+    report = followup_report(item=item, by=people.contact, text="Gjort.")
+    with pytest.raises(PermissionDenied):
+        followup_decide(report=report, by=people.contact, decision=Decision.CONFIRMED)
+
+
+def test_a_plan_is_accepted_only_with_its_responsible_people(
+    plan: ActionPlan, people: People
+) -> None:
+    # Submitted complete, then the responsible person of one action gone (as an import or an
+    # edit elsewhere could leave it): acceptance names the action and changes nothing.
+    plan = plan_written(plan.review, by=people.contact)
+    item = plan.items.first()
+    assert item is not None
+    type(item).objects.filter(pk=item.pk).update(responsible="")
+    with pytest.raises(ValidationError) as refused:
+        plan_accept(plan=plan, by=people.inspector)
+    assert str(item) in " ".join(refused.value.message_dict["plan"])
+    assert ActionPlan.objects.get(pk=plan.pk).status == PlanStatus.INLAMNAD
+    assert Review.objects.get(pk=plan.review_id).status == Status.HANDLINGSPLAN
+
+
+def test_the_draft_s_comments_are_the_unit_s_and_the_answers_the_inspectors(
+    review: Review, people: People
+) -> None:
+    for outsider in (people.inspector, people.other_contact, observer()):
+        with pytest.raises(PermissionDenied):
+            draft_comment_add(review=review, by=outsider, section="A", text="Fel.")
+    comment = draft_comment_add(review=review, by=people.contact, section="A", text="Fel.")
+    for outsider in (people.contact, people.other_inspector, observer()):
+        with pytest.raises(PermissionDenied):
+            draft_comment_answer(comment=comment, by=outsider, answer="Rättat.", decision="changed")
+    assert DraftComment.objects.get(pk=comment.pk).answered_at is None
+
+
+def test_errors_are_keyed_by_the_domain(review: Review, people: People) -> None:
+    area = review.protocol.areas.get(code="A")
+    with pytest.raises(ValidationError) as refused:
+        area_save(
+            by=people.inspector,
+            review=review,
+            area=area,
+            data=AreaInput(
+                findings={"A1": ("kanske", "", "")},
+                grades={"HSLF-FS 2021:8": ("D", "")},
+                narrative="",
+                version=0,
+            ),
+        )
+    keys = set(refused.value.message_dict)
+    assert keys == {"findings.A1.outcome", "grades.HSLF-FS 2021:8"}
+
+
+def test_plan_errors_are_keyed_by_the_item(plan: ActionPlan, people: People) -> None:
+    item = plan.items.first()
+    assert item is not None
+    bad = ItemInput(**(COMPLETE_ITEM.__dict__ | {"completion": "vintern 2027"}))
+    with pytest.raises(ValidationError) as refused:
+        plan_save(
+            plan=plan, version=plan.version, items={item.pk: bad}, by=people.contact, submit=False
+        )
+    assert set(refused.value.message_dict) == {f"items.{item.pk}.completion"}
