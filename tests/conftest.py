@@ -77,12 +77,15 @@ def _uses_transactional_db(item: pytest.Item) -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
     """After a transactional test has flushed the database, the catalog is loaded again for the
-    tests that follow (not after the last test: the database is destroyed then)."""
-    result = yield
-    if nextitem is not None and _database_blocker is not None and _uses_transactional_db(item):
-        with _database_blocker.unblock():
-            protocol_load(spec=shipped_catalog())
-    return result
+    tests that follow (pytest-django runs the transactional ones after the others, so these are
+    mostly transactional too). Not after the last test, whose database is destroyed; but also when
+    the test's own teardown failed, so that one failure does not become many."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is not None and _database_blocker is not None and _uses_transactional_db(item):
+            with _database_blocker.unblock():
+                protocol_load(spec=shipped_catalog())
 
 
 @pytest.fixture
