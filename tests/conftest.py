@@ -1,13 +1,14 @@
+import functools
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
 
-from granska.catalog.loader import read_catalog
+from granska.catalog.loader import ProtocolSpec, read_catalog
 from granska.catalog.models import ProtocolVersion
 from granska.catalog.services import protocol_load
 from tests.signals import WORKER_SIGNALS
@@ -39,10 +40,65 @@ def media_root(settings: Any, tmp_path: Path) -> Path:
     return settings.MEDIA_ROOT
 
 
+@functools.cache
+def shipped_catalog() -> ProtocolSpec:
+    """The catalog file shipped with Granska, read once per test session."""
+    return read_catalog(settings.GRANSKA_DEFAULT_CATALOG)
+
+
+# The database blocker of pytest-django, kept once the test database exists, so that the catalog
+# can be put back after a transactional test has emptied the database.
+_database_blocker: Any = None
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The test database, made as pytest-django makes it, with the shipped catalog loaded once.
+
+    Loading it takes about a second; each test used to load it anew. A test runs inside a
+    transaction that is rolled back, so the catalog stays as loaded here. A transactional test
+    empties the database when it ends: `pytest_runtest_teardown` loads the catalog again.
+    """
+    global _database_blocker
+    with django_db_blocker.unblock():
+        protocol_load(spec=shipped_catalog())
+    _database_blocker = django_db_blocker
+
+
+def _uses_transactional_db(item: pytest.Item) -> bool:
+    """Whether the test ran on a transactional database, which is flushed when it ends."""
+    fixtures = getattr(item, "fixturenames", ())
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and bool(marker.kwargs.get("transaction", False))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
+    """After a transactional test has flushed the database, the catalog is loaded again for the
+    tests that follow (pytest-django runs the transactional ones after the others, so these are
+    mostly transactional too). Not after the last test, whose database is destroyed; but also when
+    the test's own teardown failed, so that one failure does not become many."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is not None and _database_blocker is not None and _uses_transactional_db(item):
+            with _database_blocker.unblock():
+                protocol_load(spec=shipped_catalog())
+
+
 @pytest.fixture
 def protocol(db: None) -> ProtocolVersion:
-    """The SPUR ST protocol shipped with Granska, loaded into the test database."""
-    return protocol_load(spec=read_catalog(settings.GRANSKA_DEFAULT_CATALOG)).protocol
+    """The SPUR ST protocol shipped with Granska, loaded into the test database once a session."""
+    return ProtocolVersion.objects.get(code=shipped_catalog().code)
+
+
+@pytest.fixture
+def no_catalog(db: None) -> None:
+    """An empty catalog, for the tests of loading one: the session's catalog is deleted inside
+    the test's transaction, which puts it back when it is rolled back."""
+    ProtocolVersion.objects.all().delete()
 
 
 @pytest.fixture(scope="session")

@@ -96,8 +96,11 @@ def test_a_report_sent_twice_is_one_report(
     response = client.post(url, {"text": "Gjort."}, follow=True)
     assert "väntar på svar" in text(response)
     assert FollowUpReport.objects.filter(item=item).count() == 1
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         followup_report(item=item, by=people.contact, text="En gång till.")
+    assert error.value.message_dict == {
+        "text": ["Redovisningen av åtgärden väntar på svar; den kan inte kompletteras nu."]
+    }
 
 
 def test_a_missing_attachment_or_report_file_is_not_found(

@@ -160,10 +160,12 @@ def test_submitting_needs_every_field_and_keeps_each_date_as_written(
         datetime.date(2027, 5, 31),
     )
     assert (item.followup_text, item.followup_date) == ("2027-09-01", datetime.date(2027, 9, 1))
-    with pytest.raises(ValidationError):  # submitted: no longer the unit's to change
+    with pytest.raises(ValidationError) as error:  # submitted: no longer the unit's to change
         plan_save(
             plan=plan, version=plan.version, items=fill(plan), by=people.contact, submit=False
         )
+
+    assert error.value.message_dict == {"plan": ["Planen är inlämnad och kan inte ändras."]}
 
 
 def test_a_follow_up_before_the_action_is_done_is_refused(plan: ActionPlan, people: People) -> None:
@@ -202,8 +204,11 @@ def test_returning_needs_a_comment_and_gives_the_plan_back_to_the_unit(
     plan: ActionPlan, people: People
 ) -> None:
     plan = submitted(plan, people)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         plan_return(plan=plan, by=people.inspector, comments={})
+    assert error.value.message_dict == {
+        "comment": ["Säg vad verksamheten ska ändra: kommentera minst en åtgärd."]
+    }
     first = plan.items.first()
     assert first is not None
     plan = plan_return(
@@ -222,8 +227,11 @@ def test_returning_needs_a_comment_and_gives_the_plan_back_to_the_unit(
 def test_accepting_adjusts_each_d_keeps_it_in_history_and_issues_the_report_again(
     review: Review, plan: ActionPlan, people: People
 ) -> None:
-    with pytest.raises(ValidationError):  # a draft is not for the inspectors to accept
+    with pytest.raises(ValidationError) as error:  # a draft is not for the inspectors to accept
         plan_accept(plan=plan, by=people.inspector)
+    assert error.value.message_dict == {
+        "plan": ["Bara en inlämnad plan kan godkännas eller återförvisas; den här är utkast."]
+    }
     plan = plan_accept(plan=submitted(plan, people), by=people.inspector)
     review.refresh_from_db()
     assert (plan.status, review.status) == (PlanStatus.GODKAND, Status.UPPFOLJNING)
@@ -274,8 +282,11 @@ def test_follow_up_is_reported_answered_and_the_review_closes_when_all_are_confi
     report = followup_report(item=items[0], by=people.contact, text="Rutinen är införd.")
     items[0].refresh_from_db()
     assert items[0].followup == FollowUp.REPORTED
-    with pytest.raises(ValidationError):  # asking for more says what
+    with pytest.raises(ValidationError) as error:  # asking for more says what
         followup_decide(report=report, by=people.inspector, decision=Decision.MORE)
+    assert error.value.message_dict == {
+        "comment": ["Säg vad mer verksamheten ska göra eller visa."]
+    }
     followup_decide(
         report=report, by=people.inspector, decision=Decision.MORE, comment="Bifoga rutinen."
     )
@@ -283,8 +294,9 @@ def test_follow_up_is_reported_answered_and_the_review_closes_when_all_are_confi
     assert items[0].followup == FollowUp.MORE
 
     again = followup_report(item=items[0], by=people.contact, text="Rutinen bifogas.")
-    with pytest.raises(ValidationError):  # the first report is answered already
+    with pytest.raises(ValidationError) as error:  # the first report is answered already
         followup_decide(report=report, by=people.kansli, decision=Decision.CONFIRMED)
+    assert error.value.message_dict == {"decision": ["Redovisningen är redan besvarad."]}
     for item in items[1:]:
         followup_decide(
             report=followup_report(item=item, by=people.contact, text="Gjort."),
@@ -297,8 +309,9 @@ def test_follow_up_is_reported_answered_and_the_review_closes_when_all_are_confi
     review.refresh_from_db()
     assert review.status == Status.AVSLUTAD
     assert all(item.confirmed_at for item in ActionItem.objects.filter(plan=plan))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         followup_report(item=items[0], by=people.contact, text="Mer.")
+    assert error.value.message_dict == {"text": ["Åtgärden är redan bekräftad som uppföljd."]}
     issued = FinalReport.objects.filter(review=review).order_by("version").first()
     assert issued is not None
     assert review_next_due(review) == months_after(timezone.localdate(issued.issued_at), 60)
@@ -307,5 +320,6 @@ def test_follow_up_is_reported_answered_and_the_review_closes_when_all_are_confi
 def test_follow_up_waits_for_the_accepted_plan(plan: ActionPlan, people: People) -> None:
     item = plan.items.first()
     assert item is not None
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         followup_report(item=item, by=people.contact, text="För tidigt.")
+    assert error.value.message_dict == {"text": ["Åtgärderna följs upp när planen är godkänd."]}

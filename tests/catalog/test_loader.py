@@ -170,8 +170,7 @@ def test_missing_file_is_refused(tmp_path: Path) -> None:
         read_catalog(tmp_path / "nope.yaml")
 
 
-@pytest.mark.django_db
-def test_loading_stores_areas_and_criteria_in_order(tmp_path: Path) -> None:
+def test_loading_stores_areas_and_criteria_in_order(no_catalog: None, tmp_path: Path) -> None:
     result = protocol_load(spec=read_catalog(write(tmp_path, small_catalog())))
     assert result.outcome == "created"
     protocol = result.protocol
@@ -187,8 +186,7 @@ def test_loading_stores_areas_and_criteria_in_order(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.django_db
-def test_loading_the_same_file_twice_changes_nothing(tmp_path: Path) -> None:
+def test_loading_the_same_file_twice_changes_nothing(no_catalog: None, tmp_path: Path) -> None:
     path = write(tmp_path, small_catalog())
     first = protocol_load(spec=read_catalog(path))
     second = protocol_load(spec=read_catalog(path))
@@ -197,8 +195,7 @@ def test_loading_the_same_file_twice_changes_nothing(tmp_path: Path) -> None:
     assert Criterion.objects.count() == 3
 
 
-@pytest.mark.django_db
-def test_a_version_in_use_is_never_changed(tmp_path: Path) -> None:
+def test_a_version_in_use_is_never_changed(no_catalog: None, tmp_path: Path) -> None:
     protocol = protocol_load(spec=read_catalog(write(tmp_path, small_catalog()))).protocol
     review = ReviewFactory(protocol=protocol)
     revised = small_catalog()
@@ -209,8 +206,9 @@ def test_a_version_in_use_is_never_changed(tmp_path: Path) -> None:
     assert review.protocol.criteria.get(code="A1").text == "Ett."
 
 
-@pytest.mark.django_db
-def test_a_revision_under_a_new_code_leaves_older_reviews_alone(tmp_path: Path) -> None:
+def test_a_revision_under_a_new_code_leaves_older_reviews_alone(
+    no_catalog: None, tmp_path: Path
+) -> None:
     old = protocol_load(spec=read_catalog(write(tmp_path, small_catalog()))).protocol
     review = ReviewFactory(protocol=old)
     revised = small_catalog()
@@ -224,8 +222,7 @@ def test_a_revision_under_a_new_code_leaves_older_reviews_alone(tmp_path: Path) 
     assert new.criteria.get(code="A1").text == "Ett, omformulerat."
 
 
-@pytest.mark.django_db
-def test_a_version_no_review_uses_may_be_replaced(tmp_path: Path) -> None:
+def test_a_version_no_review_uses_may_be_replaced(no_catalog: None, tmp_path: Path) -> None:
     protocol_load(spec=read_catalog(write(tmp_path, small_catalog())))
     revised = small_catalog()
     revised["areas"][0]["criteria"][0]["text"] = "Ett, rättat."

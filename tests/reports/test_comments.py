@@ -62,14 +62,21 @@ def test_the_unit_comments_the_inspector_answers_and_the_comment_stays(
 def test_comments_are_refused_outside_the_fact_check_and_on_unknown_sections(
     review: Review, people: People
 ) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         draft_comment_add(review=review, by=people.contact, section="Q", text="Fel.")
-    with pytest.raises(ValidationError):
+    assert error.value.message_dict == {"section": ["Välj ett avsnitt i rapporten."]}
+    with pytest.raises(ValidationError) as error:
         draft_comment_add(review=review, by=people.contact, section="A", text="  ")
+    assert error.value.message_dict == {"text": ["Skriv kommentaren."]}
     Review.objects.filter(pk=review.pk).update(status=Status.UTKAST)
     review.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         draft_comment_add(review=review, by=people.contact, section="A", text="Fel.")
+    assert error.value.message_dict == {
+        "text": [
+            "Kommentarer till utkastet lämnas medan det är hos verksamheten för faktagranskning."
+        ]
+    }
 
 
 def test_another_unit_cannot_comment(client: Client, review: Review, people: People) -> None:

@@ -129,8 +129,11 @@ def test_a_render_failure_leaves_the_review_where_it_was(
 
 def test_a_draft_gets_no_final_report(kansli: User, demo: list[Review]) -> None:
     draft = next(r for r in demo if r.status == Status.UTKAST)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         report_issue_final(review=draft, by=kansli)
+    assert error.value.message_dict == {
+        "status": ["Slutrapporten utfärdas när granskningen flyttas till slutrapport."]
+    }
     assert not FinalReport.objects.filter(review=draft).exists()
 
 

@@ -68,8 +68,12 @@ def test_page_lists_every_criterion_in_scope_with_choices(
     page = client.get(url(review, "E"))
     assert page.status_code == 200
     html = page.content.decode()
-    for n in range(1, 16):
-        assert f'name="outcome-E{n}"' in html
+    choices: dict[str, set[str]] = {}
+    for code, value in re.findall(r'type="radio" name="outcome-([^"]+)" value="([^"]*)"', html):
+        choices.setdefault(code, set()).add(value)
+    # Every criterion of area E, each with every outcome and "ej bedömt" (no value).
+    every_outcome = {"uppfyllt", "delvis", "ej_uppfyllt", "ej_relevant", ""}
+    assert choices == {f"E{n}": every_outcome for n in range(1, 16)}
     assert "endast 2021" in text(page)
     assert 'name="grade-2015"' in html
     assert 'name="grade-2021"' in html

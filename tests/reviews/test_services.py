@@ -39,15 +39,21 @@ def test_review_create_sets_regulations_and_specialty(protocol: ProtocolVersion)
     assert review.status == "bokad"
 
 
-@pytest.mark.parametrize("regulations", [(), ("SOSFS 1999:1",)])
+@pytest.mark.parametrize(
+    ("regulations", "message"),
+    [
+        ((), "Välj minst en föreskrift."),
+        (("SOSFS 1999:1",), "SOSFS 1999:1 ingår inte i protokollet SPUR ST-protokoll 2025."),
+    ],
+)
 def test_review_create_refuses_regulations_outside_the_protocol(
-    protocol: ProtocolVersion, regulations: tuple[str, ...]
+    protocol: ProtocolVersion, regulations: tuple[str, ...], message: str
 ) -> None:
     with pytest.raises(ValidationError) as caught:
         review_create(
             by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=regulations
         )
-    assert "regulations" in caught.value.message_dict
+    assert caught.value.message_dict == {"regulations": [message]}
 
 
 def test_database_refuses_a_review_without_regulation(protocol: ProtocolVersion) -> None:
@@ -92,20 +98,20 @@ def test_finding_refuses_a_criterion_outside_the_reviews_regulations(
 
 
 @pytest.mark.parametrize(
-    ("field", "kwargs"),
+    ("field", "kwargs", "message"),
     [
-        ("outcome", {"outcome": "bra"}),
-        ("source", {"outcome": "uppfyllt", "source": "rykte"}),
+        ("outcome", {"outcome": "bra"}, "Välj en av de bedömningar som erbjuds."),
+        ("source", {"outcome": "uppfyllt", "source": "rykte"}, "Välj en av de källor som erbjuds."),
     ],
 )
 def test_finding_refuses_unknown_values(
-    review: Review, protocol: ProtocolVersion, field: str, kwargs: dict[str, str]
+    review: Review, protocol: ProtocolVersion, field: str, kwargs: dict[str, str], message: str
 ) -> None:
     with pytest.raises(ValidationError) as caught:
         finding_record(
             by=kansli_user(), review=review, criterion=criterion(protocol, "A1"), **kwargs
         )
-    assert field in caught.value.message_dict
+    assert caught.value.message_dict == {field: [message]}
     assert not Finding.objects.exists()
 
 
@@ -180,7 +186,9 @@ def test_grade_for_a_regulation_out_of_scope_is_refused(protocol: ProtocolVersio
             regulation="HSLF-FS 2021:8",
             grade="A",
         )
-    assert "regulation" in caught.value.message_dict
+    assert caught.value.message_dict == {
+        "regulation": ["HSLF-FS 2021:8 ingår inte i granskningen."]
+    }
 
 
 def test_grade_changes_keep_the_earlier_grade_in_history(

@@ -32,30 +32,6 @@ def text(response: Any) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def test_pages_need_a_login(client: Client, protocol: ProtocolVersion) -> None:
-    review = review_create(
-        by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
-    )
-    for url in (reverse("reviews:list"), reverse("reviews:detail", args=[review.pk])):
-        response = client.get(url)
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("account_login"))
-
-
-def test_login_with_email_and_password(client: Client, kansli: User) -> None:
-    response = client.post(
-        reverse("account_login"), {"login": kansli.email, "password": "rätt-lösenord-för-test"}
-    )
-    assert response.status_code == 302
-    assert client.get(reverse("reviews:list")).status_code == 200
-
-
-def test_failed_login_says_so_in_swedish(client: Client, kansli: User) -> None:
-    response = client.post(reverse("account_login"), {"login": kansli.email, "password": "fel"})
-    assert response.status_code == 200
-    assert "lösenordet är felaktigt" in text(response)  # allauth's Swedish message
-
-
 def test_list_filters_by_status_specialty_and_region(
     client: Client, kansli: User, protocol: ProtocolVersion
 ) -> None:

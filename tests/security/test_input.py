@@ -158,7 +158,10 @@ def test_registering_a_unit_is_a_service_that_cleans_and_checks_for_every_caller
             region=region,
             specialty=specialty,
         )
-    assert set(error.value.message_dict) == {"kind", "care_provider_name"}
+    assert error.value.message_dict == {
+        "kind": ["Välj en av de typer av enhet som finns att välja."],
+        "care_provider_name": ["Ange vårdgivarens namn."],
+    }
     assert Unit.objects.count() == 1
 
 
@@ -1102,6 +1105,8 @@ def test_the_area_service_refuses_an_input_lacking_a_part(besok: Review) -> None
             data=AreaInput(findings={"A1": ("uppfyllt", None, "")}, version=0),
         )
     assert set(error.value.message_dict) == {"findings.A1", "narrative"}
+    assert "fältet ”Anteckning för A1”" in error.value.message_dict["findings.A1"][0]
+    assert "fältet ”Beskrivning”" in error.value.message_dict["narrative"][0]
     assert not AreaAssessment.objects.filter(version__gt=0).exists()
 
 
@@ -1200,6 +1205,9 @@ def test_the_plan_service_refuses_a_field_not_sent_and_keeps_an_item_not_given(
             submit=False,
         )
     assert list(error.value.message_dict) == [f"item-{first.pk}-responsible"]
+    assert "fältet ”Ansvarig för genomförandet”, så ingenting sparades" in " ".join(
+        error.value.message_dict[f"item-{first.pk}-responsible"]
+    )
     ActionItem.objects.filter(pk=second.pk).update(action="Sparad.")
     plan_save(
         plan=plan,
@@ -1209,8 +1217,13 @@ def test_the_plan_service_refuses_a_field_not_sent_and_keeps_an_item_not_given(
         submit=False,
     )
     assert ActionItem.objects.get(pk=second.pk).action == "Sparad."
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         plan_save(plan=plan, version=None, items={}, by=people.contact, submit=False)
+    assert set(error.value.message_dict) == {"plan"}
+    assert (
+        "inte vilken sparad version det skrevs utifrån, så ingenting sparades"
+        in error.value.message_dict["plan"][0]
+    )
 
 
 def test_the_booking_change_lacking_the_visit_date_keeps_it(

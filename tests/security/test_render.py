@@ -253,7 +253,7 @@ def test_control_characters_never_reach_the_pdf_the_word_file_or_the_html(
 
 
 def test_a_catalog_with_a_character_no_font_has_is_refused_at_load_naming_its_place(
-    tmp_path: Path,
+    no_catalog: None, tmp_path: Path
 ) -> None:
     source = Path(settings.GRANSKA_DEFAULT_CATALOG).read_text(encoding="utf-8")
     sentence = "Det finns fastställda rutiner för bedömningar av ST-läkarens kompetens."
