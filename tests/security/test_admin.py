@@ -174,3 +174,23 @@ def test_the_calendar_token_is_shown_but_not_written(kansli_client: Client) -> N
     unit.refresh_from_db()
     assert unit.name == "Vårdcentralen Nytt namn"
     assert unit.calendar_token == token
+
+
+def test_the_second_factor_s_secret_is_never_shown_nor_written(kansli_client: Client) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    person = UserFactory(role=Role.INSPEKTOR)
+    secret = generate_totp_secret()
+    authenticator = TOTP.activate(person, secret).instance
+    page = kansli_client.get(reverse("admin:mfa_authenticator_change", args=[authenticator.pk]))
+    assert page.status_code == 200
+    assert secret not in page.content.decode()
+    stored = Authenticator.objects.get(pk=authenticator.pk).data
+    answer = kansli_client.post(
+        reverse("admin:mfa_authenticator_change", args=[authenticator.pk]),
+        {"user": person.pk, "type": "totp", "data": '{"secret": "AAAA"}'},
+    )
+    assert answer.status_code == 403
+    assert Authenticator.objects.get(pk=authenticator.pk).data == stored
+    assert kansli_client.get(reverse("admin:mfa_authenticator_add")).status_code == 403

@@ -3,6 +3,7 @@ from typing import Any, ClassVar
 
 from allauth.account.decorators import secure_admin_login
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.forms import ModelForm
@@ -56,3 +57,25 @@ class UserAdmin(BaseUserAdmin[User]):
             # allauth keeps addresses it has seen in a table of its own, and logs in and sends
             # password resets by them too: the old address must stop working.
             EmailAddress.objects.filter(user=obj).exclude(email__iexact=obj.email).delete()
+
+
+# allauth's own admin of the second factor shows a TOTP secret and the recovery codes, and lets
+# them be edited: whoever reads the admin could then make codes for that person. Here an
+# authenticator shows whose it is, which kind, and when it was made and last used; it can only be
+# deleted (a lost phone), after which the person enrols anew at the next login.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin[Authenticator]):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__full_name", "user__email")
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Authenticator | None = None) -> bool:
+        return False
