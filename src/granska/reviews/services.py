@@ -401,7 +401,11 @@ def area_save(*, by: User, review: Review, area: Area, data: AreaInput) -> AreaA
     AreaConflict is raised and nothing is written. A part of the form that was not sent (None)
     is refused, never read as empty. A grade departing from the suggestion that the submitted
     findings give needs a reason (ValidationError naming the field).
+
+    Errors are keyed by the domain: "findings.E4.outcome", "grades.HSLF-FS 2021:8", "narrative",
+    "version"; the page maps them onto its fields.
     """
+    _assessment_open(review, by)
     findings, grades, narrative, version = _area_sent(data)
     assessment, _created = AreaAssessment.objects.select_for_update().get_or_create(
         review=review, area=area

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from granska.catalog.models import Area
-from granska.lifecycle import Status
+from granska.lifecycle import ASSESSMENT_OPEN
 from granska.reviews.inputs import AreaInput
 from granska.reviews.models import Review, Source
 from granska.reviews.selectors import area_workspace
@@ -24,15 +24,11 @@ from granska.reviews.services import (
 from granska.web.forms import SUMMARY_FIELDS, SummaryForm, area_input_from_post
 from granska.web.views.common import changeable_review, request_user
 
-# While these last, the inspectors' texts and grades may change.
-EDITABLE = frozenset(
-    {Status.BOKAD, Status.FORBEREDELSE, Status.BESOK, Status.UTKAST, Status.FAKTAGRANSKNING}
-)
-
 
 def _editable_review(request: HttpRequest, pk: int) -> Review:
     review = changeable_review(request, pk)
-    if review.status not in EDITABLE:
+    # The services refuse the writes themselves; the pages are not offered once they would.
+    if review.status not in ASSESSMENT_OPEN:
         raise PermissionDenied(
             _("The final report is issued; the assessment can no longer change.")
         )

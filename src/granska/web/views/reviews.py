@@ -5,10 +5,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from granska.actionplans.models import ActionPlan
-from granska.lifecycle import REPORT_FINAL
+from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL
 from granska.reviews.selectors import review_list, review_overview
 from granska.web.forms import AssignForm, BookingChangeForm, ReviewFilterForm
-from granska.web.views.assessment import EDITABLE
 from granska.web.views.common import HtmxHttpRequest, request_user, visible_review
 from granska.workflow.history import review_history
 from granska.workflow.moves import review_moves
@@ -51,7 +50,7 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "inspectors": list(review.inspectors.all()),
             "can_change": can_change,
             "can_read_report": user.has_perm("reports.view_report", review),
-            "can_edit": can_change and review.status in EDITABLE,
+            "can_edit": can_change and review.status in ASSESSMENT_OPEN,
             "report_is_final": review.status in REPORT_FINAL,
             "plan": ActionPlan.objects.filter(review=review).first(),
             "manages": manages,
