@@ -10,7 +10,8 @@ from granska.actionplans.models import ActionPlan, Decision, FollowUp, PlanStatu
 from granska.actionplans.services import ItemInput, followup_report, plan_save
 from granska.catalog.models import ProtocolVersion
 from granska.catalog.selectors import protocol_areas
-from granska.demo.reviews import DemoReview, _assess_area
+from granska.demo.reviews import _assess_area
+from granska.demo.scenarios import DemoReview
 from granska.grading.vocabulary import Outcome
 from granska.lifecycle import Status
 from granska.reviews.models import Review, Specialty, Unit

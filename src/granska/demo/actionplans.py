@@ -4,7 +4,6 @@ every name and text is invented. Dates are set relative to the day the demo is l
 what is due soon or overdue stays so."""
 
 import datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
@@ -12,14 +11,12 @@ from django.utils import timezone
 from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionItem, ActionPlan, Decision, FollowUpReport
 from granska.actionplans.services import ItemInput, followup_report, plan_return, plan_save
+from granska.demo.scenarios import DemoReview
 from granska.lifecycle import Status, months_after
 from granska.reports.models import CommentDecision, FinalReport
 from granska.reports.services import draft_comment_add, draft_comment_answer
 from granska.reviews.models import Review, StatusChange
 from granska.workflow.plans import followup_decide, plan_accept
-
-if TYPE_CHECKING:
-    from granska.demo.reviews import DemoReview
 
 # Planned actions by area, in our own words.
 ACTIONS = {
@@ -61,7 +58,7 @@ def _backdate(review: Review, days_ago: int) -> None:
     )
 
 
-def demo_chain(review: Review, plan: "DemoReview", users: dict[str, User]) -> None:
+def demo_chain(review: Review, plan: DemoReview, users: dict[str, User]) -> None:
     """Takes the demo review to the step `plan.chain` names."""
     inspector = users[plan.inspectors[0]]
     kansli = next(user for user in users.values() if user.role == Role.KANSLI)
@@ -158,7 +155,7 @@ def demo_chain(review: Review, plan: "DemoReview", users: dict[str, User]) -> No
         StatusChange.objects.filter(review=review, to_status=Status.AVSLUTAD).update(at=closed)
 
 
-def _dates(item: ActionItem, n: int, plan: "DemoReview") -> ItemInput:
+def _dates(item: ActionItem, n: int, plan: DemoReview) -> ItemInput:
     """The dates of the demo's actions: periods next year for a plan under way; around today in
     follow-up, so that one action is overdue, one reported and one confirmed; months after the
     final report for a closed review."""

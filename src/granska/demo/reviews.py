@@ -18,6 +18,7 @@ from granska.catalog.selectors import protocol_areas
 from granska.catalog.services import protocol_load
 from granska.catalog.suggestions import area_suggestions
 from granska.demo.actionplans import demo_chain
+from granska.demo.scenarios import DemoReview
 from granska.grading.vocabulary import Outcome, Regulation
 from granska.lifecycle import REPORT_FINAL, Status
 from granska.reviews.models import (
@@ -38,6 +39,8 @@ from granska.reviews.services import (
     finding_record,
     inspector_assign,
     review_create,
+    summary_fingerprint,
+    summary_save,
     unit_register,
 )
 from granska.workflow.moves import review_move
@@ -85,28 +88,6 @@ NOTES = {
     Outcome.EJ_UPPFYLLT: "Saknas enligt både intervjuer och dokument.",
     Outcome.EJ_RELEVANT: "Gäller inte enhetens uppdrag.",
 }
-
-
-@dataclass(frozen=True)
-class DemoReview:
-    unit: str
-    regulations: tuple[str, ...]
-    status: str
-    visit: datetime.date | None
-    inspectors: tuple[str, ...]
-    # Criteria that are not fully met, by code; all others in scope are met.
-    deviations: dict[str, str]
-    # Areas to leave unassessed (a visit in progress), and whether grades are set.
-    unassessed_areas: str = ""
-    graded: bool = True
-    # (area, regulation, grade, reason): grades the inspectors set against the suggestion.
-    overrides: tuple[tuple[str, str, str, str], ...] = ()
-    summary: tuple[str, str, str] = ("", "", "")
-    # After the visit: the step of the faktagranskning or the handlingsplan the review shows
-    # ("comments", "plan_draft", "plan_returned", "plan_accepted", "followup", "closed"), and how
-    # many days ago its final report was issued.
-    chain: str = ""
-    final_days_ago: int = 0
 
 
 BOTH = (Regulation.SOSFS_2015_8, Regulation.HSLF_FS_2021_8)
@@ -451,8 +432,15 @@ def demo_load() -> DemoResult:
         )
         for email in plan.inspectors:
             inspector_assign(by=kansli, review=review, inspector=users[email])
-        review.strengths, review.weaknesses, review.improvements = plan.summary
-        review.save(update_fields=["strengths", "weaknesses", "improvements"])
+        strengths, weaknesses, improvements = plan.summary
+        summary_save(
+            by=kansli,
+            review=review,
+            strengths=strengths,
+            weaknesses=weaknesses,
+            improvements=improvements,
+            fingerprint=summary_fingerprint(review),
+        )
         for area in areas:
             if area.code not in plan.unassessed_areas:
                 _assess_area(review, area, plan)

@@ -1,0 +1,26 @@
+"""What the demo makes of a review: its unit, scope, inspectors, findings and how far it goes."""
+
+import datetime
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DemoReview:
+    unit: str
+    regulations: tuple[str, ...]
+    status: str
+    visit: datetime.date | None
+    inspectors: tuple[str, ...]
+    # Criteria that are not fully met, by code; all others in scope are met.
+    deviations: dict[str, str]
+    # Areas to leave unassessed (a visit in progress), and whether grades are set.
+    unassessed_areas: str = ""
+    graded: bool = True
+    # (area, regulation, grade, reason): grades the inspectors set against the suggestion.
+    overrides: tuple[tuple[str, str, str, str], ...] = ()
+    summary: tuple[str, str, str] = ("", "", "")
+    # After the visit: the step of the faktagranskning or the handlingsplan the review shows
+    # ("comments", "plan_draft", "plan_returned", "plan_accepted", "followup", "closed"), and how
+    # many days ago its final report was issued.
+    chain: str = ""
+    final_days_ago: int = 0
