@@ -7,7 +7,6 @@ table says who may use it. The admin (Django's own permission system, staff only
 language switch are listed too.
 """
 
-import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,14 +19,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from granska.accounts.models import Role, User
-from granska.actionplans.models import ActionItem, ActionPlan, FollowUpReport, PlanStatus
-from granska.actionplans.services import ITEM_FIELDS
+from granska.actionplans.models import ActionItem, FollowUpReport, PlanStatus
+from granska.actionplans.services import ITEM_FIELDS, followup_report, plan_return
 from granska.catalog.models import ProtocolVersion
+from granska.grading.vocabulary import Outcome
 from granska.lifecycle import Status
 from granska.reports.models import DraftComment
+from granska.reports.services import draft_comment_add
 from granska.reviews.models import Assignment, ObserverScope, Review
 from granska.reviews.services import review_create, summary_fingerprint
-from tests.builders import kansli_user
+from granska.workflow.plans import plan_accept
+from tests.builders import assess, inspectors_complete, kansli_user, plan_written, walk
 from tests.factories import SpecialtyFactory, UnitFactory, UserFactory
 
 ROLES = (
@@ -100,33 +102,24 @@ class Url:
 
 
 def with_plan(review: Review, status: str = PlanStatus.UTKAST, *, report: bool = False) -> int:
-    """Puts the review in its handlingsplan with one action for A1 (dated, with responsible
-    people, and with a follow-up report with a file when `report`); returns the review's id."""
-    Review.objects.filter(pk=review.pk).update(
-        status=Status.UPPFOLJNING if status == PlanStatus.GODKAND else Status.HANDLINGSPLAN
-    )
-    plan = ActionPlan.objects.create(
-        review=review, status=status, due_date=datetime.date(2027, 3, 1)
-    )
-    item = ActionItem.objects.create(
-        plan=plan,
-        area=review.protocol.areas.get(code="A"),
-        criterion=review.protocol.criteria.get(code="A1"),
-        position=1,
-        action="Åtgärd.",
-        completion_text="Q2 2027",
-        completion_date=datetime.date(2027, 6, 30),
-        responsible="Studierektor",
-        followup_text="Q3 2027",
-        followup_date=datetime.date(2027, 9, 30),
-        followup_responsible="Verksamhetschef",
-    )
+    """Puts the review in its handlingsplan by its moves: A1 not met gives area A its D and the
+    plan its one action; the plan is then submitted, returned or accepted as `status` says (and
+    the action reported, with a file, when `report`). Returns the review's id."""
+    inspectors_complete(review)
+    assess(review, {"A1": Outcome.EJ_UPPFYLLT})
+    review = walk(review, Status.HANDLINGSPLAN)
+    if status == PlanStatus.UTKAST:
+        return review.pk
+    plan = plan_written(review)
+    if status == PlanStatus.ATERFORVISAD:
+        plan_return(plan=plan, by=kansli_user(), comments={}, comment="Mer om handledningen.")
+    if status == PlanStatus.GODKAND:
+        plan_accept(plan=plan, by=kansli_user())
     if report:
-        unit_user = review.unit.members.get()
-        FollowUpReport.objects.create(
-            item=item,
+        followup_report(
+            item=ActionItem.objects.get(plan__review=review),
+            by=review.unit.members.get(),
             text="Gjort.",
-            reported_by=unit_user,
             attachment=SimpleUploadedFile("rutin.txt", b"Rutin"),
         )
     return review.pk
@@ -141,11 +134,10 @@ def report_of(review_pk: int) -> int:
 
 
 def in_fact_check(review: Review, *, comment: bool = False) -> int:
-    Review.objects.filter(pk=review.pk).update(status=Status.FAKTAGRANSKNING)
+    """Puts the review in faktagranskning by its moves (with a comment of the unit's)."""
+    review = walk(review, Status.FAKTAGRANSKNING)
     if comment:
-        DraftComment.objects.create(
-            review=review, section="A", text="Fel antal.", by=review.unit.members.get()
-        )
+        draft_comment_add(review=review, by=review.unit.members.get(), section="A", text="Fel.")
     return review.pk
 
 
@@ -502,10 +494,12 @@ def test_every_method_gets_the_expected_answer_for_every_role(
     people: tuple[Review, dict[str, User | None]], name: str
 ) -> None:
     """Each method × role runs on the same people in a savepoint of its own, rolled back after:
-    what one request changes (or the path's builder puts in place) the next does not see."""
+    what one request changes the next does not see."""
     review, users = people
     entry = TABLE[name]
     wrong = []
+    # The path's builder puts the review in its step once; each case runs in a savepoint.
+    path = entry.path(Review.objects.get(pk=review.pk))
     for method in METHODS:
         for role in ROLES:
             with transaction.atomic():
@@ -514,7 +508,6 @@ def test_every_method_gets_the_expected_answer_for_every_role(
                 client = Client()
                 if (user := users[role]) is not None:
                     client.force_login(user)
-                path = entry.path(fresh)
                 if method == "POST":
                     response = client.post(path, entry.data(fresh))
                 else:
