@@ -161,7 +161,8 @@ REVIEW_MARKERS: dict[str, Markers] = {
     "history": lambda r: f'href="{reverse("reviews:history", args=[r.pk])}"',
     "move": action("reviews:move"),
     "booking": action("reviews:booking-change"),
-    "assign": action("reviews:assign"),
+    # Assigning or removing an inspector: the forms post under the review's inspectors' URL.
+    "assign": lambda r: f'action="{reverse("reviews:assign", args=[r.pk])}',
     # The inspectors' internal data: findings with their notes, suggested and set grades.
     "findings": html('<table class="criteria">'),
     "grades": html('<table class="grades">'),

@@ -1204,9 +1204,9 @@ def test_the_plan_service_refuses_a_field_not_sent_and_keeps_an_item_not_given(
             by=people.contact,
             submit=False,
         )
-    assert list(error.value.message_dict) == [f"item-{first.pk}-responsible"]
+    assert list(error.value.message_dict) == [f"items.{first.pk}.responsible"]
     assert "fältet ”Ansvarig för genomförandet”, så ingenting sparades" in " ".join(
-        error.value.message_dict[f"item-{first.pk}-responsible"]
+        error.value.message_dict[f"items.{first.pk}.responsible"]
     )
     ActionItem.objects.filter(pk=second.pk).update(action="Sparad.")
     plan_save(
