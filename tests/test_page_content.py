@@ -15,13 +15,14 @@ from django.urls import reverse
 
 from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionPlan, Decision
-from granska.actionplans.services import ItemInput, followup_report, plan_save
+from granska.actionplans.services import followup_report, plan_save
 from granska.catalog.models import ProtocolVersion
 from granska.lifecycle import Status
 from granska.reports.services import draft_comment_add
 from granska.reviews.models import ObserverScope, Review
 from granska.workflow.moves import review_move
 from granska.workflow.plans import followup_decide, plan_accept
+from tests.builders import COMPLETE_ITEM
 from tests.chain import DEVIATIONS, People, graded_review
 from tests.factories import UserFactory
 
@@ -47,15 +48,6 @@ STATES = (
 DRAFT_STATES = STATES[:5]
 PLAN_STATES = STATES[6:]
 
-ITEM = ItemInput(
-    action="Studierektor går igenom varje IUP med ST-läkaren två gånger om året.",
-    completion="Våren 2027",
-    responsible="Studierektor Nils Ek",
-    responsible_email="nils.ek@enheten.example",
-    followup="2027-09-01",
-    followup_responsible="Verksamhetschef Mona Berg",
-)
-
 
 def review_at(state: str, protocol: ProtocolVersion, people: People) -> Review:
     """A review in `state` with its inspector and its unit's contact. In faktagranskning the unit
@@ -78,7 +70,7 @@ def review_at(state: str, protocol: ProtocolVersion, people: People) -> Review:
     plan = ActionPlan.objects.get(review=review)
     if state == "handlingsplan":
         return review
-    items = dict.fromkeys(plan.items.values_list("pk", flat=True), ITEM)
+    items = dict.fromkeys(plan.items.values_list("pk", flat=True), COMPLETE_ITEM)
     plan = plan_save(plan=plan, version=plan.version, items=items, by=people.contact, submit=True)
     if state == "handlingsplan-inlamnad":
         return review
