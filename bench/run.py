@@ -35,11 +35,11 @@ from django.urls import reverse  # noqa: E402
 from granska.accounts.models import Role, User  # noqa: E402
 from granska.catalog.loader import read_catalog  # noqa: E402
 from granska.catalog.services import protocol_load  # noqa: E402
+from granska.lifecycle import ASSESSMENT_OPEN  # noqa: E402
 from granska.reports.html import html_render  # noqa: E402
 from granska.reports.pdf import pdf_render  # noqa: E402
 from granska.reports.selectors import ReportData, report_data  # noqa: E402
 from granska.reviews.models import Review  # noqa: E402
-from granska.reviews.views.assessment import EDITABLE  # noqa: E402
 
 ROUNDS = 40
 REPORT_ROUNDS = 20
@@ -170,7 +170,7 @@ def main() -> None:
 
     # The assessment page of the largest area (E) of the largest review still being assessed.
     editable = (
-        Review.objects.filter(status__in=EDITABLE)
+        Review.objects.filter(status__in=ASSESSMENT_OPEN)
         .annotate(n=Count("findings"))
         .order_by("-n")
         .first()
