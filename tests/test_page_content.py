@@ -162,7 +162,7 @@ REVIEW_MARKERS: dict[str, Markers] = {
     "plan": lambda r: f'href="{reverse("actionplans:plan", args=[r.pk])}"',
 }
 INTERNAL = {"work", "history", "findings", "grades"}
-KANSLI_WORK = INTERNAL | {"booking", "assign", "report"}
+KANSLI_WORK = INTERNAL | {"booking", "report"}
 INSPECTOR_WORK = INTERNAL | {"report"}
 
 
@@ -173,7 +173,8 @@ def review_page_expected(state: str) -> dict[str, int | set[str]]:
     inspector_moves = {"move"} if state in {"besok", "utkast", "faktagranskning"} else set()
     final = state not in DRAFT_STATES
     return {
-        "kansli": KANSLI_WORK | editable | plan | kansli_moves,
+        # The inspectors are assigned or removed until the final report names them.
+        "kansli": KANSLI_WORK | editable | plan | kansli_moves | (set() if final else {"assign"}),
         "inspector": INSPECTOR_WORK | editable | plan | inspector_moves,
         # The unit reads the draft from the faktagranskning on, an observer the final report.
         "unit": plan | ({"report"} if final or state == "faktagranskning" else set()),

@@ -1,7 +1,7 @@
 """The lifecycle of a review (SPEC §2) as a state machine: plain Python, no Django.
 
 Nine states, from booked to closed. Every move between them is listed once in `MOVES`, with who
-may make it and what it requires; `move_refusals` says why a move cannot be made now, in terms
+may make it and what it requires; `move_problems` says why a move cannot be made now, in terms
 of the requirements (the workflow turns them into words). Nothing else in Granska decides whether
 a review may change state: the workflow's moves, the page's buttons and the tests all read this.
 

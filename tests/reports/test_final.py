@@ -10,8 +10,9 @@ from django.urls import reverse
 from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
 from granska.lifecycle import Status
+from granska.reports.issuing import report_issue_final
 from granska.reports.models import DraftComment, FinalReport
-from granska.reports.services import draft_comment_answer, report_issue_final
+from granska.reports.services import draft_comment_answer
 from granska.reviews.models import Assignment, ObserverScope, Review, StatusChange
 from granska.workflow.moves import review_move
 from tests.builders import review_at
@@ -115,7 +116,7 @@ def test_a_render_failure_leaves_the_review_where_it_was(
     def broken(*args: object, **kwargs: object) -> bytes:
         raise RuntimeError("typesetting failed")
 
-    monkeypatch.setattr("granska.reports.services.pdf_render", broken)
+    monkeypatch.setattr("granska.reports.issuing.pdf_render", broken)
     with pytest.raises(ValidationError) as error:
         review_move(review=in_fact_check, target=Status.SLUTRAPPORT, by=kansli)
     assert error.value.messages == ["Slutrapporten kunde inte skapas, så ingenting ändrades."]

@@ -20,7 +20,7 @@ from granska.reviews.models import (
     Review,
 )
 from granska.reviews.services import finding_record
-from tests.builders import kansli_user, review_at
+from tests.builders import kansli_user, review_at, walk
 from tests.factories import UnitFactory, UserFactory
 
 BOTH = ("SOSFS 2015:8", "HSLF-FS 2021:8")
@@ -177,8 +177,7 @@ def test_an_inspector_of_another_review_gets_not_found(client: Client, review: R
 def test_the_workspace_closes_with_the_final_report(
     client: Client, review: Review, inspector: User
 ) -> None:
-    review.status = Status.SLUTRAPPORT
-    review.save()
+    walk(review, Status.SLUTRAPPORT)
     client.force_login(inspector)
     assert client.get(url(review, "A")).status_code == 403
 
@@ -259,3 +258,23 @@ def test_assessment_page_runs_a_fixed_number_of_queries(
     # grades, permission checks. A new query on the page changes the number here, on purpose.
     counts = {count(review, "E"), count(empty, "E"), count(review, "A"), count(empty, "A")}
     assert counts == {ASSESSMENT_PAGE_QUERIES}
+
+
+def test_each_error_in_the_summary_leads_to_its_field(
+    client: Client, review: Review, inspector: User
+) -> None:
+    client.force_login(inspector)
+    data = area_a_post() | {"outcome-A1": "kanske", "grade-2021": "D"}
+    data["narrative"] = "x" * 20_001
+    response = client.post(url(review, "A"), data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    summary = html[
+        html.index('class="error-summary"') : html.index(
+            "</div>", html.index('class="error-summary"')
+        )
+    ]
+    targets = re.findall(r'href="#([^"]+)"', summary)
+    assert set(targets) == {"finding-A1", "grade-2021", "narrative"}
+    for target in targets:
+        assert f'id="{target}"' in html, target

@@ -3,6 +3,7 @@ importer, a command): who may act, in which state, with what input."""
 
 import inspect
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ from granska.reviews.services import (
     assessment_write,
     finding_record,
     inspector_assign,
+    inspector_unassign,
     review_booking_change,
     review_create,
     summary_fingerprint,
@@ -229,3 +231,38 @@ def test_plan_errors_are_keyed_by_the_item(plan: ActionPlan, people: People) -> 
             plan=plan, version=plan.version, items={item.pk: bad}, by=people.contact, submit=False
         )
     assert set(refused.value.message_dict) == {f"items.{item.pk}.completion"}
+
+
+def test_the_inspectors_stay_once_the_final_report_names_them(protocol: ProtocolVersion) -> None:
+    review = review_at(Status.SLUTRAPPORT, protocol, regulations=("HSLF-FS 2021:8",))
+    named = set(review.assignments.values_list("inspector_id", flat=True))
+    with pytest.raises(ValidationError) as refused:
+        inspector_assign(
+            by=kansli_user(), review=review, inspector=UserFactory(role=Role.INSPEKTOR)
+        )
+    assert "slutrapporten" in " ".join(refused.value.message_dict["inspector"]).lower()
+    inspector = review.inspectors.first()
+    assert inspector is not None
+    with pytest.raises(ValidationError):
+        inspector_unassign(by=kansli_user(), review=review, inspector=inspector)
+    assert set(review.assignments.values_list("inspector_id", flat=True)) == named
+
+
+def test_the_first_final_report_s_day_is_filled_in_for_reviews_issued_before_it_was_kept(
+    protocol: ProtocolVersion,
+) -> None:
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from granska.reports.models import FinalReport
+
+    review = review_at(Status.SLUTRAPPORT, protocol, regulations=("HSLF-FS 2021:8",))
+    first = FinalReport.objects.get(review=review, version=1)
+    FinalReport.objects.filter(pk=first.pk).update(issued_at=timezone.now() - timedelta(days=400))
+    Review.objects.filter(pk=review.pk).update(final_report_date=None)
+    migration = importlib.import_module("granska.reports.migrations.0004_review_final_report_date")
+    migration.fill(apps, None)
+    first.refresh_from_db()
+    assert Review.objects.get(pk=review.pk).final_report_date == timezone.localdate(first.issued_at)

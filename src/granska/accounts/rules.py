@@ -10,6 +10,7 @@ predicates about a review live with the reviews; this module knows people only.
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
+from django.utils.translation import gettext as _
 from rules.permissions import add_perm
 from rules.predicates import Predicate
 
@@ -44,4 +45,5 @@ def require(by: User, permission: str, obj: Model | None = None) -> None:
     """Refuses (PermissionDenied) a service call by someone without `permission` on `obj`: the
     services check who acts, whoever calls them (page, API, importer, command)."""
     if not by.has_perm(permission, obj):
-        raise PermissionDenied(permission)
+        # The 403 page shows the reason to the person: in words, not the permission's name.
+        raise PermissionDenied(_("Your role does not allow this here."))

@@ -4,7 +4,6 @@ decision, the follow-up of each action. Each validates before it saves, and save
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
@@ -19,7 +18,6 @@ from granska.actionplans.dates import ACCEPTED_FORMS, PlanDateError, plan_date_r
 from granska.actionplans.limits import (
     ACTION_MAX_CHARS,
     DATE_TEXT_MAX_CHARS,
-    DECISION_COMMENT_MAX_CHARS,
     EMAIL_MAX_CHARS,
     FOLLOWUP_TEXT_MAX_CHARS,
     MAX_ATTACHMENT_BYTES,
@@ -29,13 +27,11 @@ from granska.actionplans.limits import (
 from granska.actionplans.models import (
     ActionItem,
     ActionPlan,
-    Decision,
     FollowUp,
     FollowUpReport,
     PlanStatus,
 )
-from granska.grading.vocabulary import NOT_FULLY_MET, Grade, Level, adjusted_grade
-from granska.lifecycle import months_after
+from granska.grading.vocabulary import NOT_FULLY_MET, Grade, Level
 from granska.refusals import not_sent, not_versioned, too_long
 from granska.reviews.models import (
     AreaGrade,
@@ -86,24 +82,6 @@ def plan_deficiencies(review: Review) -> list[tuple[int, int | None]]:
     items += [(area_id, None) for area_id in d_areas if area_id not in explained]
     items.sort(key=lambda pair: (positions[pair[0]], pair[1] is None))
     return items
-
-
-@transaction.atomic
-def plan_open(*, review: Review) -> ActionPlan:
-    """The review's handlingsplan, created at the move to handlingsplan with an item for each
-    deficiency and due three months after the final report; an existing plan is returned as is."""
-    existing = ActionPlan.objects.filter(review=review).first()
-    if existing is not None:
-        return existing
-    issued = review.final_report_date or timezone.localdate()
-    plan = ActionPlan.objects.create(
-        review=review, due_date=months_after(issued, settings.GRANSKA_PLAN_MONTHS)
-    )
-    ActionItem.objects.bulk_create(
-        ActionItem(plan=plan, area_id=area_id, criterion_id=criterion_id, position=n)
-        for n, (area_id, criterion_id) in enumerate(plan_deficiencies(review), start=1)
-    )
-    return plan
 
 
 @dataclass(frozen=True)
@@ -340,7 +318,8 @@ def plan_save(
     return plan
 
 
-def _decidable(plan: ActionPlan, by: User) -> ActionPlan:
+def plan_decidable(plan: ActionPlan, by: User) -> ActionPlan:
+    """The plan, locked, when `by` may decide on it and it is submitted; refused otherwise."""
     plan = ActionPlan.objects.select_for_update().select_related("review").get(pk=plan.pk)
     require(by, "actionplans.decide_plan", plan.review)
     if plan.status != PlanStatus.INLAMNAD:
@@ -362,7 +341,7 @@ def plan_return(
     `comments` maps an item's id to its comment; an item left out has none. Each return is a
     decision of its own, so a comment not given replaces no saved one: the last return's
     comments are the unit's to answer, and its history keeps the earlier."""
-    plan = _decidable(plan, by)
+    plan = plan_decidable(plan, by)
     items = {item.pk: item for item in plan.items.all()}
     errors: dict[str, list[str]] = {}
     plan_comment = clean_text(comment).strip()
@@ -399,56 +378,6 @@ def plan_return(
             item.save(update_fields=["return_comment"])
     plan.status = PlanStatus.ATERFORVISAD
     plan.return_comment = plan_comment
-    plan.decided_at, plan.decided_by = timezone.now(), by
-    plan.version += 1
-    plan.save(
-        update_fields=[
-            "status",
-            "return_comment",
-            "decided_at",
-            "decided_by",
-            "version",
-            "updated_at",
-        ]
-    )
-    return plan
-
-
-@transaction.atomic
-def plan_accept_record(*, plan: ActionPlan, by: User) -> ActionPlan:
-    """Records the acceptance of a submitted plan: every D of the review is adjusted one step up
-    its area's scale (the D stays, as the grade set). The review's move to follow-up and the
-    report issued again are the workflow's (`granska.workflow.plans.plan_accept`)."""
-    plan = _decidable(plan, by)
-    incomplete = [
-        str(item)
-        for item in plan.items.select_related("area", "criterion")
-        if not (
-            item.action
-            and item.responsible
-            and item.followup_responsible
-            and item.completion_date
-            and item.followup_date
-        )
-    ]
-    if incomplete:
-        raise ValidationError(
-            {
-                "plan": _(
-                    "An action plan is accepted only with every action planned, dated and "
-                    "with its responsible people; missing in: %(items)s."
-                )
-                % {"items": ", ".join(incomplete)}
-            }
-        )
-    for grade in AreaGrade.objects.filter(
-        assessment__review=plan.review, grade=Grade.D
-    ).select_related("assessment__area"):
-        grade.adjusted_grade = adjusted_grade(grade.assessment.area.grades)
-        grade.save(update_fields=["adjusted_grade", "updated_at"])
-    plan.items.exclude(return_comment="").update(return_comment="")
-    plan.status = PlanStatus.GODKAND
-    plan.return_comment = ""
     plan.decided_at, plan.decided_by = timezone.now(), by
     plan.version += 1
     plan.save(
@@ -515,54 +444,11 @@ def followup_report(
 
 
 @transaction.atomic
-def followup_decide_record(
-    *, report: FollowUpReport, by: User, decision: str, comment: str = ""
-) -> FollowUpReport:
-    """Records the kansli's or an inspector's answer to a follow-up report: confirmed, or more
-    asked for. Closing the review after the last confirmed action is the workflow's
-    (`granska.workflow.plans.followup_decide`)."""
-    report = (
-        FollowUpReport.objects.select_for_update()
-        .select_related("item__plan__review")
-        .get(pk=report.pk)
-    )
-    item = report.item
-    require(by, "actionplans.decide_plan", item.plan.review)
-    if report.decision:
-        raise ValidationError({"decision": _("This report is already answered.")})
-    if report.pk != item.reports.order_by("-reported_at", "-pk").values_list("pk", flat=True)[0]:
-        raise ValidationError({"decision": _("A newer report of this action awaits the answer.")})
-    if decision not in Decision.values:
-        raise ValidationError({"decision": _("Confirm the report or ask for more.")})
-    comment = clean_text(comment).strip()
-    if decision == Decision.MORE and not comment:
-        raise ValidationError({"comment": _("Say what more the unit must do or show.")})
-    problem = too_long(
-        comment,
-        DECISION_COMMENT_MAX_CHARS,
-        _("The comment may be at most %(limit)s characters; it is %(length)s."),
-    )
-    if problem:
-        raise ValidationError({"comment": problem})
-    report.decision = decision
-    report.decision_comment = comment
-    report.decided_by, report.decided_at = by, timezone.now()
-    report.save(update_fields=["decision", "decision_comment", "decided_by", "decided_at"])
-    if decision == Decision.CONFIRMED:
-        item.followup, item.confirmed_at = FollowUp.CONFIRMED, timezone.now()
-        item.save(update_fields=["followup", "confirmed_at"])
-    else:
-        item.followup = FollowUp.MORE
-        item.save(update_fields=["followup"])
-    return report
-
-
-@transaction.atomic
 def unit_calendar_renew(*, by: User, unit: Unit) -> Unit:
     """A new secret for the unit's calendar feed: the old link stops working. The unit's contacts
     and the kansli renew it."""
     if not (by.has_perm("reviews.manage") or unit.members.filter(pk=by.pk).exists()):
-        raise PermissionDenied("unit_calendar_renew")
+        raise PermissionDenied(_("Your role does not allow this here."))
     unit.calendar_token = calendar_token_new()
     unit.save(update_fields=["calendar_token"])
     return unit

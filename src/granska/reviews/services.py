@@ -164,9 +164,12 @@ def _criterion_in_scope(review: Review, criterion: Criterion) -> None:
         )
 
 
-def _assessment_open(review: Review, by: User) -> None:
-    """Refuses a change to the assessment by someone who may not work on the review, or once the
-    final report has made it the report's (PermissionDenied, ValidationError on "status")."""
+def _assessment_open(review: Review, by: User) -> Review:
+    """The review, locked until the caller's transaction ends; refused to someone who may not
+    work on it (PermissionDenied), and once the final report has made the assessment the
+    report's (ValidationError on "status"). Locked first, so that no save slips in while the
+    move to slutrapport reads the assessment."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
     require(by, "reviews.change_review", review)
     if review.status not in ASSESSMENT_OPEN:
         raise ValidationError(
@@ -175,6 +178,7 @@ def _assessment_open(review: Review, by: User) -> None:
                 % {"status": status_label(review.status)}
             }
         )
+    return review
 
 
 @transaction.atomic
@@ -188,7 +192,7 @@ def finding_record(
     source: str = "",
 ) -> Finding:
     """Records (or changes) the finding for one criterion of a review."""
-    _assessment_open(review, by)
+    review = _assessment_open(review, by)
     _criterion_in_scope(review, criterion)
     if outcome and outcome not in Outcome:
         raise ValidationError({"outcome": _("Choose one of the findings offered.")})
@@ -233,7 +237,7 @@ def _narrative_checked(area: Area, narrative: str) -> str:
 @transaction.atomic
 def assessment_write(*, by: User, review: Review, area: Area, narrative: str) -> AreaAssessment:
     """Saves the narrative of one area of a review."""
-    _assessment_open(review, by)
+    review = _assessment_open(review, by)
     if area.protocol_id != review.protocol_id:
         raise ValidationError({"area": _("The area is not part of this review's protocol.")})
     assessment, _created = AreaAssessment.objects.update_or_create(
@@ -250,7 +254,7 @@ def area_grade_set(
 
     A grade other than the one the findings suggest needs the inspectors' reason.
     """
-    _assessment_open(review, by)
+    review = _assessment_open(review, by)
     if area.protocol_id != review.protocol_id:
         raise ValidationError({"area": _("The area is not part of this review's protocol.")})
     if regulation not in review.regulations:
@@ -345,11 +349,20 @@ def inspector_ties(inspector: User, unit: Unit) -> list[str]:
     return ties
 
 
+def _inspectors_open(review: Review) -> None:
+    if review.status in REPORT_FINAL:
+        raise ValidationError(
+            {"inspector": _("The final report names the inspectors; they stay as they are.")}
+        )
+
+
 @transaction.atomic
 def inspector_assign(*, by: User, review: Review, inspector: User) -> Assignment:
-    """Assigns an inspector to a review: never a third one, never one with ties to the unit."""
+    """Assigns an inspector to a review: never a third one, never one with ties to the unit, and
+    not once the final report, which names the inspectors, is issued."""
     require(by, "reviews.manage")
     review = Review.objects.select_for_update().get(pk=review.pk)
+    _inspectors_open(review)
     if inspector.role != Role.INSPEKTOR:
         raise ValidationError(
             {"inspector": _("%(name)s is not an inspector.") % {"name": inspector}}
@@ -376,8 +389,9 @@ def inspector_assign(*, by: User, review: Review, inspector: User) -> Assignment
 
 @transaction.atomic
 def inspector_unassign(*, by: User, review: Review, inspector: User) -> None:
-    """Takes an inspector off a review."""
+    """Takes an inspector off a review, until the final report names them."""
     require(by, "reviews.manage")
+    _inspectors_open(Review.objects.select_for_update().get(pk=review.pk))
     deleted, _rows = Assignment.objects.filter(review=review, inspector=inspector).delete()
     if not deleted:
         raise ValidationError(
@@ -405,7 +419,7 @@ def area_save(*, by: User, review: Review, area: Area, data: AreaInput) -> AreaA
     Errors are keyed by the domain: "findings.E4.outcome", "grades.HSLF-FS 2021:8", "narrative",
     "version"; the page maps them onto its fields.
     """
-    _assessment_open(review, by)
+    review = _assessment_open(review, by)
     findings, grades, narrative, version = _area_sent(data)
     assessment, _created = AreaAssessment.objects.select_for_update().get_or_create(
         review=review, area=area
@@ -544,7 +558,7 @@ def summary_save(
 ) -> Review:
     """Saves the three summary lists unless someone else saved them after `fingerprint`. A list
     or fingerprint the form did not send (None) is refused, never read as empty."""
-    _assessment_open(review, by)
+    review = _assessment_open(review, by)
     labels = summary_labels()
     sent = {"strengths": strengths, "weaknesses": weaknesses, "improvements": improvements}
     errors = {name: [not_sent(labels[name])] for name, value in sent.items() if value is None}

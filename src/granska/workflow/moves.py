@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 
 from granska.accounts.models import User
 from granska.accounts.rules import require
-from granska.actionplans.services import plan_open
+from granska.actionplans.opening import plan_open
 from granska.choices import status_label
 from granska.lifecycle import (
     Actor,
@@ -25,8 +25,8 @@ from granska.lifecycle import (
     move_problems,
     moves_from,
 )
+from granska.reports.issuing import report_issue_final
 from granska.reports.models import FinalReport
-from granska.reports.services import report_issue_final
 from granska.reviews.models import Review, StatusChange
 from granska.workflow.facts import review_facts
 
@@ -110,7 +110,7 @@ def review_move(*, review: Review, target: str, by: User) -> Review:
     move = move_between(Status(review.status), wanted) if wanted else None
     if move is None or not move.offered or not move.actors & actors:
         if Actor.KANSLI not in actors and (move is None or not move.actors & actors):
-            raise PermissionDenied(target)
+            raise PermissionDenied(_("You may not make this move."))
         current = status_label(review.status)
         raise ValidationError(
             {

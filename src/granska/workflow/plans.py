@@ -5,8 +5,8 @@ of the last action (the review is closed)."""
 from django.db import transaction
 
 from granska.accounts.models import User
+from granska.actionplans.decisions import followup_decide_record, plan_accept_record
 from granska.actionplans.models import ActionPlan, FollowUpReport
-from granska.actionplans.services import followup_decide_record, plan_accept_record
 from granska.lifecycle import Status
 from granska.reviews.models import Review
 from granska.workflow.facts import review_facts

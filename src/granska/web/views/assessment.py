@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from granska.catalog.models import Area
+from granska.grading.vocabulary import Regulation
 from granska.lifecycle import ASSESSMENT_OPEN
 from granska.reviews.inputs import AreaInput
 from granska.reviews.models import Review, Source
@@ -39,6 +40,23 @@ def _area(review: Review, code: str) -> Area:
     return get_object_or_404(Area, protocol=review.protocol, code=code)
 
 
+def field_id(key: str) -> str:
+    """The id of the page's element for a service's error key: "findings.E4.note" is the
+    criterion's fieldset "finding-E4", "grades.HSLF-FS 2021:8" the grade's field "grade-2021"."""
+    if key.startswith("findings."):
+        return f"finding-{key.split('.')[1]}"
+    if key.startswith("grades."):
+        regulation = key.removeprefix("grades.")
+        if regulation in set(Regulation):
+            return f"grade-{Regulation(regulation).year}"
+    return key
+
+
+def error_summary(errors: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(element id, message) for each error, in the order the service gave them."""
+    return [(field_id(key), message) for key, texts in errors.items() for message in texts]
+
+
 def _render(
     request: HttpRequest,
     review: Review,
@@ -58,6 +76,7 @@ def _render(
             "review": review,
             "conflict": conflict,
             "errors": errors or {},
+            "error_summary": error_summary(errors or {}),
             "source_choices": Source.choices,
         },
         status=status,

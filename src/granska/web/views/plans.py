@@ -141,7 +141,7 @@ def _render(
         "conflict": conflict,
         "failed": failed,
         "decide_typed": typed_in("decide", "comment"),
-        "decide_errors": errors_in("decide", "comment", "plan", "decision"),
+        "decide_errors": errors_in("decide", "comment", "plan", "decision", "status"),
         "may_write": may_write and plan.writable,
         # A plan never submitted is the unit's own draft: others see that it is under way.
         "show_items": may_write or plan.submitted_at is not None,

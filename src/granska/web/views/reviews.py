@@ -51,6 +51,8 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "can_read_report": user.has_perm("reports.view_report", review),
             "can_edit": can_change and review.status in ASSESSMENT_OPEN,
+            # Until the final report names them (the service refuses it after).
+            "inspectors_open": review.status not in REPORT_FINAL,
             "report_is_final": review.status in REPORT_FINAL,
             "plan": ActionPlan.objects.filter(review=review).first(),
             "manages": manages,
