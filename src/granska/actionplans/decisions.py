@@ -19,7 +19,7 @@ from granska.actionplans.models import (
     FollowUpReport,
     PlanStatus,
 )
-from granska.actionplans.services import plan_decidable
+from granska.actionplans.services import plan_decidable, plan_decision_save
 from granska.grading.vocabulary import Grade, adjusted_grade
 from granska.refusals import too_long
 from granska.reviews.models import (
@@ -61,21 +61,7 @@ def plan_accept_record(*, plan: ActionPlan, by: User) -> ActionPlan:
         grade.adjusted_grade = adjusted_grade(grade.assessment.area.grades)
         grade.save(update_fields=["adjusted_grade", "updated_at"])
     plan.items.exclude(return_comment="").update(return_comment="")
-    plan.status = PlanStatus.GODKAND
-    plan.return_comment = ""
-    plan.decided_at, plan.decided_by = timezone.now(), by
-    plan.version += 1
-    plan.save(
-        update_fields=[
-            "status",
-            "return_comment",
-            "decided_at",
-            "decided_by",
-            "version",
-            "updated_at",
-        ]
-    )
-    return plan
+    return plan_decision_save(plan, status=PlanStatus.GODKAND, comment="", by=by)
 
 
 @transaction.atomic

@@ -332,6 +332,26 @@ def plan_decidable(plan: ActionPlan, by: User) -> ActionPlan:
     return plan
 
 
+def plan_decision_save(plan: ActionPlan, *, status: str, comment: str, by: User) -> ActionPlan:
+    """Stores a decision on a submitted plan (returned or accepted): who, when, the comment on
+    the plan, and the next version, so that a form read before it is a conflict."""
+    plan.status = status
+    plan.return_comment = comment
+    plan.decided_at, plan.decided_by = timezone.now(), by
+    plan.version += 1
+    plan.save(
+        update_fields=[
+            "status",
+            "return_comment",
+            "decided_at",
+            "decided_by",
+            "version",
+            "updated_at",
+        ]
+    )
+    return plan
+
+
 @transaction.atomic
 def plan_return(
     *, plan: ActionPlan, by: User, comments: Mapping[int, str], comment: str = ""
@@ -376,21 +396,7 @@ def plan_return(
         if item.return_comment != new:
             item.return_comment = new
             item.save(update_fields=["return_comment"])
-    plan.status = PlanStatus.ATERFORVISAD
-    plan.return_comment = plan_comment
-    plan.decided_at, plan.decided_by = timezone.now(), by
-    plan.version += 1
-    plan.save(
-        update_fields=[
-            "status",
-            "return_comment",
-            "decided_at",
-            "decided_by",
-            "version",
-            "updated_at",
-        ]
-    )
-    return plan
+    return plan_decision_save(plan, status=PlanStatus.ATERFORVISAD, comment=plan_comment, by=by)
 
 
 @transaction.atomic
