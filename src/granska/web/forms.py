@@ -12,6 +12,7 @@ from granska.refusals import not_sent
 from granska.reviews.inputs import AreaInput, SentFinding, SentGrade
 from granska.reviews.limits import CARE_PROVIDER_NAME_MAX_CHARS, UNIT_NAME_MAX_CHARS
 from granska.reviews.models import Region, Review, Specialty, Unit, UnitKind
+from granska.reviews.selectors import review_sort_keys
 from granska.text import form_int
 
 
@@ -30,6 +31,58 @@ class ReviewFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label=_("Region"), queryset=Region.objects.all(), required=False, empty_label=_("All")
     )
+    q = forms.CharField(
+        label=_("Unit"),
+        help_text=_("Enter the unit's name or part of it; capitals do not matter."),
+        required=False,
+        max_length=UNIT_NAME_MAX_CHARS,
+        error_messages={
+            "max_length": _(
+                "Enter at most %(limit_value)d characters of the unit's name (you entered "
+                "%(show_value)d)."
+            )
+        },
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": UNIT_NAME_MAX_CHARS}),
+    )
+    # Set by the column headers' links; kept when the filters change.
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[(key, key) for key in review_sort_keys()],
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _(
+                "The list cannot be sorted by “%(value)s”; it is sorted by visit date, newest "
+                "first."
+            )
+        },
+    )
+
+    field_order = ("q", "status", "specialty", "region", "sort")
+
+
+class HistoryFilterForm(forms.Form):
+    """The filters of a review's history: an area, a person, a kind of change; each may be
+    left empty. The choices are the review's areas and the people in its history."""
+
+    def __init__(
+        self,
+        data: QueryDict,
+        *,
+        areas: list[Area],
+        people: list[tuple[str, str]],
+        kinds: dict[str, Any],
+    ) -> None:
+        super().__init__(data)
+        every = [("", _("All"))]
+        for name, label, choices in (
+            ("area", _("Area"), [(area.code, str(area)) for area in areas]),
+            ("person", _("Person"), people),
+            ("kind", _("Kind of change"), list(kinds.items())),
+        ):
+            self.fields[name] = forms.ChoiceField(
+                label=label, choices=[*every, *choices], required=False
+            )
 
 
 class UnitForm(forms.Form):

@@ -2,30 +2,68 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from granska.actionplans.models import ActionPlan
+from granska.catalog.models import Area
 from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL
-from granska.reviews.selectors import review_list, review_overview
-from granska.web.forms import AssignForm, BookingChangeForm, ReviewFilterForm
+from granska.reviews.selectors import REVIEW_SORT_DEFAULT, review_list, review_overview
+from granska.web.forms import (
+    AssignForm,
+    BookingChangeForm,
+    HistoryFilterForm,
+    ReviewFilterForm,
+)
+from granska.web.paging import paged, sort_headers
 from granska.web.views.common import HtmxHttpRequest, request_user, visible_review
-from granska.workflow.history import review_history
+from granska.workflow.history import (
+    HISTORY_KINDS,
+    history_filter,
+    history_people,
+    review_history,
+)
 from granska.workflow.moves import review_moves
 from granska.workflow.waiting import my_reviews
+
+# The review list's columns, in the order the table shows them.
+REVIEW_COLUMNS = (
+    ("unit", _("Unit")),
+    ("specialty", _("Specialty")),
+    ("region", _("Region")),
+    ("visit_date", _("Visit date")),
+    ("regulations", _("Regulations")),
+    ("status", _("Status")),
+    ("inspectors", _("Inspectors")),
+)
 
 
 @require_GET
 @login_required
 def review_list_view(request: HtmxHttpRequest) -> HttpResponse:
-    form = ReviewFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    """Every review the person may read: searched by unit, filtered, sorted by any column, in
+    pages; all of it in the URL. A value the form refuses is named beside its field, and the
+    list is drawn without it."""
+    form = ReviewFilterForm(request.GET)
+    form.is_valid()
+    filters = form.cleaned_data  # the fields that are valid
+    sort = filters.get("sort") or REVIEW_SORT_DEFAULT
     reviews = review_list(
         request_user(request),
         status=filters.get("status", ""),
         specialty_id=filters["specialty"].pk if filters.get("specialty") else None,
         region_id=filters["region"].pk if filters.get("region") else None,
+        unit_search=filters.get("q", ""),
+        sort=sort,
     )
-    context = {"form": form, "reviews": reviews}
+    page = paged(reviews, request.GET)
+    context = {
+        "form": form,
+        "page": page,
+        "reviews": page.items,
+        "headers": sort_headers(REVIEW_COLUMNS, sort, request.GET),
+        "sort": sort,
+    }
     template = "reviews/review_list.html"
     if request.htmx:
         template += "#results"
@@ -79,10 +117,35 @@ def home_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def history_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who changed which finding, grade, narrative, summary or status, when, from what to what."""
+    """Who changed which finding, grade, narrative, summary or status, when, from what to what:
+    filtered by area, person and kind of change, in pages, the filters in the URL."""
     review = visible_review(request, pk)
     user = request_user(request)
     if not user.has_perm("reviews.change_review", review):
         raise PermissionDenied
     entries = review_history(review, plan_drafts=user.has_perm("actionplans.write_plan", review))
-    return render(request, "reviews/history.html", {"review": review, "entries": entries})
+    form = HistoryFilterForm(
+        request.GET,
+        areas=list(Area.objects.filter(protocol_id=review.protocol_id).order_by("position")),
+        people=[(person.key, person.name) for person in history_people(entries)],
+        kinds=HISTORY_KINDS,
+    )
+    form.is_valid()
+    chosen = history_filter(
+        entries,
+        area=form.cleaned_data.get("area", ""),
+        person=form.cleaned_data.get("person", ""),
+        kind=form.cleaned_data.get("kind", ""),
+    )
+    page = paged(chosen, request.GET)
+    return render(
+        request,
+        "reviews/history.html",
+        {
+            "review": review,
+            "form": form,
+            "page": page,
+            "entries": page.items,
+            "total": len(entries),
+        },
+    )
