@@ -60,7 +60,9 @@ def _numbers(current: int, last: int) -> list[int | None]:
     return numbers
 
 
-def paged(items: "_SupportsPagination[Any]", query: QueryDict, *, per_page: int = PER_PAGE) -> Paged:
+def paged(
+    items: "_SupportsPagination[Any]", query: QueryDict, *, per_page: int = PER_PAGE
+) -> Paged:
     """The page of `items` that `query`'s "page" asks for: the first when it is not a number,
     the last when it is past the end (never an error)."""
     page = Paginator(items, per_page).get_page(query.get("page"))
