@@ -1,11 +1,13 @@
 """A review's history page: filtered by area, person and kind of change, in pages, the filters
 in the URL; a fixed number of queries however long the history."""
 
+import datetime
 import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -273,3 +275,19 @@ def test_a_page_costs_the_same_queries_however_long_the_history(
     _grow(review, anna, PER_PAGE * 3)
     assert len(review_history(review)) > PER_PAGE * 3
     assert cost() == small
+
+
+def test_changes_made_at_one_moment_are_listed_newest_first(
+    protocol: ProtocolVersion, anna: User
+) -> None:
+    # The demo, an import or one act that makes several moves: the same timestamp for each.
+    with time_machine.travel(
+        datetime.datetime(2026, 7, 4, 16, 23, tzinfo=datetime.UTC), tick=False
+    ):
+        review = review_at(Status.UTKAST, protocol, inspectors=[anna])
+    moves = history_filter(review_history(review), kind="status")
+    assert [(e.old, e.new) for e in moves] == [
+        ("Besök", "Utkast"),
+        ("Förberedelse", "Besök"),
+        ("Bokad", "Förberedelse"),
+    ]

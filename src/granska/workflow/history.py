@@ -30,6 +30,9 @@ def review_history(review: Review, *, plan_drafts: bool = False) -> list[History
         + report_changes(review)
         + plan_changes(review, plan_drafts=plan_drafts)
     )
+    # Each part lists its changes oldest first among those made at the same moment (the moves
+    # of one act); reversed before the stable sort, those come newest first too.
+    entries.reverse()
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
