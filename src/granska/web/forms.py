@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from granska.accounts.models import Role, User
@@ -12,8 +13,18 @@ from granska.refusals import not_sent
 from granska.reviews.inputs import AreaInput, SentFinding, SentGrade
 from granska.reviews.limits import CARE_PROVIDER_NAME_MAX_CHARS, UNIT_NAME_MAX_CHARS
 from granska.reviews.models import Region, Review, Specialty, Unit, UnitKind
-from granska.reviews.selectors import review_sort_keys
 from granska.text import form_int
+
+# The review list's columns, in the order the table shows them; each sorts it.
+REVIEW_COLUMNS = (
+    ("unit", _("Unit")),
+    ("specialty", _("Specialty")),
+    ("region", _("Region")),
+    ("visit_date", _("Visit date")),
+    ("regulations", _("Regulations")),
+    ("status", _("Status")),
+    ("inspectors", _("Inspectors")),
+)
 
 
 class ReviewFilterForm(forms.Form):
@@ -44,12 +55,19 @@ class ReviewFilterForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"type": "search", "maxlength": UNIT_NAME_MAX_CHARS}),
     )
-    # Set by the column headers' links; kept when the filters change.
+    # The column headers link to each order too; this is the way on a phone, where the table
+    # is read row by row and its headers are not shown.
     sort = forms.ChoiceField(
         label=_("Sort by"),
-        choices=[(key, key) for key in review_sort_keys()],
+        choices=[
+            (f"{prefix}{key}", format_lazy(wording, column=label))
+            for key, label in REVIEW_COLUMNS
+            for prefix, wording in (
+                ("", _("{column}, ascending")),
+                ("-", _("{column}, descending")),
+            )
+        ],
         required=False,
-        widget=forms.HiddenInput,
         error_messages={
             "invalid_choice": _(
                 "The list cannot be sorted by “%(value)s”; it is sorted by visit date, newest "

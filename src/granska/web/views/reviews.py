@@ -2,7 +2,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from granska.actionplans.models import ActionPlan
@@ -10,6 +9,7 @@ from granska.catalog.models import Area
 from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL
 from granska.reviews.selectors import REVIEW_SORT_DEFAULT, review_list, review_overview
 from granska.web.forms import (
+    REVIEW_COLUMNS,
     AssignForm,
     BookingChangeForm,
     HistoryFilterForm,
@@ -25,17 +25,6 @@ from granska.workflow.history import (
 )
 from granska.workflow.moves import review_moves
 from granska.workflow.waiting import my_reviews
-
-# The review list's columns, in the order the table shows them.
-REVIEW_COLUMNS = (
-    ("unit", _("Unit")),
-    ("specialty", _("Specialty")),
-    ("region", _("Region")),
-    ("visit_date", _("Visit date")),
-    ("regulations", _("Regulations")),
-    ("status", _("Status")),
-    ("inspectors", _("Inspectors")),
-)
 
 
 @require_GET
