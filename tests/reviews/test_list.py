@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,7 +19,7 @@ from granska.lifecycle import Status
 from granska.reviews.models import Assignment, Review, Unit
 from granska.reviews.selectors import REVIEW_SORT_KEYS, review_list, review_sort_keys
 from granska.web.forms import REVIEW_COLUMNS
-from granska.web.paging import PER_PAGE
+from granska.web.paging import PER_PAGE, page_numbers, query_with
 from tests.factories import (
     RegionFactory,
     ReviewFactory,
@@ -375,3 +376,37 @@ def test_each_role_searches_and_sorts_only_the_reviews_it_may_read(
     client.force_login(contact)
     assert units(client.get(LIST, {"q": "kliniken", "sort": "-unit"})) == ["barnkliniken Ekudden"]
     assert units(client.get(LIST, {"q": "ÖSTERÅ"})) == []
+
+
+@pytest.mark.parametrize(
+    ("current", "last", "shown"),
+    [
+        (1, 1, [1]),
+        (1, 3, [1, 2, 3]),
+        (1, 10, [1, 2, 3, None, 10]),
+        (5, 10, [1, None, 3, 4, 5, 6, 7, None, 10]),
+        (4, 10, [1, 2, 3, 4, 5, 6, None, 10]),
+        (10, 10, [1, None, 8, 9, 10]),
+    ],
+)
+def test_the_pages_linked_are_the_ends_and_two_either_side(
+    current: int, last: int, shown: list[int | None]
+) -> None:
+    assert page_numbers(current, last) == shown
+
+
+def test_a_link_changes_one_parameter_and_keeps_the_others() -> None:
+    query = QueryDict("q=%C3%B6ster%C3%A5&status=utkast&page=3")
+    assert parse_qs(urlsplit(query_with(query, page="4")).query) == {
+        "q": ["österå"],
+        "status": ["utkast"],
+        "page": ["4"],
+    }
+    assert parse_qs(urlsplit(query_with(query, page=None, sort="-unit")).query) == {
+        "q": ["österå"],
+        "status": ["utkast"],
+        "sort": ["-unit"],
+    }
+    assert query_with(QueryDict("page=2"), page=None) == "?"
+    # The markup escapes what the address holds.
+    assert "<" not in query_with(QueryDict("q=<script>"), page="2")

@@ -48,7 +48,7 @@ class Paged:
         return self.page.object_list
 
 
-def _numbers(current: int, last: int) -> list[int | None]:
+def page_numbers(current: int, last: int) -> list[int | None]:
     """The first and the last page, and two either side of the current one; None where pages
     are left out."""
     shown = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
@@ -74,7 +74,7 @@ def paged(
     links = (
         [
             PageLink(number=n, href=href(n) if n else "", current=n == page.number)
-            for n in _numbers(page.number, last)
+            for n in page_numbers(page.number, last)
         ]
         if last > 1
         else []
