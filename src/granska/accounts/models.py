@@ -1,7 +1,7 @@
-from allauth.mfa.models import Authenticator
 from collections.abc import Collection
 from typing import Any, ClassVar
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
