@@ -107,7 +107,7 @@ class User(AbstractUser):
         return self.full_name
 
 
-class SecondFactor(Authenticator):
+class SecondFactor(Authenticator):  # type: ignore[misc]  # allauth ships no types
     """allauth's authenticator (a TOTP app, the recovery codes) as the admin names it, in Swedish:
     a proxy, so that allauth's own table and model stay as they are."""
 
