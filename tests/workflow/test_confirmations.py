@@ -274,7 +274,8 @@ def test_each_move_says_its_act_and_one_not_possible_is_disabled_with_the_reason
         html,
     )
     reason = re.search(r'<div class="hint" id="move-forberedelse-problems">(.*?)</div>', html, re.S)
-    assert reason and "Två inspektörer måste vara tilldelade (nu 0)." in reason.group(1)
+    assert reason
+    assert "Två inspektörer måste vara tilldelade (nu 0)." in reason.group(1)
     assert "Till:" not in html
 
     draft = graded_review(protocol, {}, status=Status.UTKAST, inspectors=(people.inspector,))
@@ -292,7 +293,7 @@ def test_each_move_says_its_act_and_one_not_possible_is_disabled_with_the_reason
 def test_the_moves_are_labelled_by_their_act_from_every_state(
     protocol: ProtocolVersion, people: People
 ) -> None:
-    labels = {}
+    labels: dict[tuple[Status, str], str] = {}
     for status in (Status.UTKAST, Status.FAKTAGRANSKNING):
         review = graded_review(protocol, {}, status=status)
         labels |= {
@@ -411,7 +412,7 @@ def test_the_grade_changes_name_each_area_its_scale_and_a_regulation_of_two(
     protocol: ProtocolVersion,
 ) -> None:
     # A1 (A/B/D: D → B); D7 (both regulations); E5, a föreskrift of HSLF-FS 2021:8 only.
-    deviations = {"A1": Outcome.EJ_UPPFYLLT, "D7": Outcome.DELVIS, "E5": Outcome.EJ_UPPFYLLT}
+    deviations: dict[str, str] = {"A1": Outcome.EJ_UPPFYLLT, "D7": Outcome.DELVIS, "E5": Outcome.EJ_UPPFYLLT}
     review = graded_review(
         protocol,
         deviations,

@@ -47,18 +47,18 @@ def plan_grade_changes(review: Review) -> list[str]:
         code = grade.assessment.area.code
         by_area.setdefault(code, (adjusted, []))[1].append(grade.regulation)
     groups: dict[tuple[Grade, tuple[str, ...]], list[str]] = {}
-    for code, (adjusted, regulations) in by_area.items():
-        every = set(regulations) == set(review.regulations)
-        key = (adjusted, () if every else tuple(sorted(regulations)))
+    for code, (adjusted, in_area) in by_area.items():
+        every = set(in_area) == set(review.regulations)
+        key = (adjusted, () if every else tuple(sorted(in_area)))
         groups.setdefault(key, []).append(code)
     lines = []
-    for (adjusted, regulations), codes in groups.items():
+    for (adjusted, only), codes in groups.items():
         line = _("D → %(grade)s in area %(areas)s") % {
             "grade": adjusted,
             "areas": areas_text(codes),
         }
-        if regulations:
-            line += " (" + ", ".join(regulations) + ")"
+        if only:
+            line += " (" + ", ".join(only) + ")"
         lines.append(line)
     return lines
 
