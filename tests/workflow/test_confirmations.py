@@ -412,7 +412,11 @@ def test_the_grade_changes_name_each_area_its_scale_and_a_regulation_of_two(
     protocol: ProtocolVersion,
 ) -> None:
     # A1 (A/B/D: D → B); D7 (both regulations); E5, a föreskrift of HSLF-FS 2021:8 only.
-    deviations: dict[str, str] = {"A1": Outcome.EJ_UPPFYLLT, "D7": Outcome.DELVIS, "E5": Outcome.EJ_UPPFYLLT}
+    deviations: dict[str, str] = {
+        "A1": Outcome.EJ_UPPFYLLT,
+        "D7": Outcome.DELVIS,
+        "E5": Outcome.EJ_UPPFYLLT,
+    }
     review = graded_review(
         protocol,
         deviations,
