@@ -15,13 +15,14 @@ SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 ADDR ?= 127.0.0.1:8000
 
 .PHONY: help install run test lint typecheck migrations-check messages-check \
-	test-sqlite test-postgres bench pango-check report-images lock clean
+	test-sqlite test-postgres bench pango-check report-images screenshots lock clean
 
 help:
 	@echo "make run    set up, load the catalog and demo data, serve http://$(ADDR) (SQLite)"
 	@echo "make test   set up, lint, type-check, then the whole suite on SQLite and PostgreSQL"
 	@echo "make bench  the benchmarks, one 'name: value' a line"
 	@echo "make report-images  page images of the largest demo report in var/report-pages/"
+	@echo "make screenshots    the main pages at 1280 and 390 px in docs/screenshots/ (needs chromium)"
 
 $(STAMP): requirements.lock pyproject.toml src/granska/locale/sv/LC_MESSAGES/django.po
 	@if [ ! -x $(BIN)/python ]; then \
@@ -47,6 +48,9 @@ run: $(STAMP)
 	$(BIN)/granska catalog load
 	$(BIN)/granska demo
 	$(BIN)/granska runserver $(ADDR)
+
+screenshots: install
+	$(BIN)/python scripts/screenshots
 
 lint: install
 	$(BIN)/ruff check .

@@ -34,7 +34,7 @@ def area_url(unit: str, code: str) -> str:
 
 
 def messages(page: Page) -> Locator:
-    return page.locator("ul.messages")
+    return page.locator(".messages")
 
 
 def criterion(page: Page, code: str) -> Locator:
