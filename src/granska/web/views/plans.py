@@ -5,6 +5,7 @@ unit's calendar feed."""
 import csv
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -149,9 +150,8 @@ def _render(
         "may_report": may_write and plan.status == PlanStatus.GODKAND,
         "may_confirm": may_decide and plan.status == PlanStatus.GODKAND,
         "calendar": may_write or user.has_perm("reviews.manage"),
-        "calendar_url": request.build_absolute_uri(
-            reverse("actionplans:calendar", args=[review.unit.calendar_token])
-        ),
+        "calendar_url": settings.GRANSKA_SITE_URL
+        + reverse("actionplans:calendar", args=[review.unit.calendar_token]),
         "next_review": review_next_due(review),
         "FollowUp": FollowUp,
         "Decision": Decision,
