@@ -7,10 +7,10 @@ import unicodedata
 from typing import Any
 
 import pytest
-from lxml import html
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from lxml import html
 
 from granska.reports.models import FinalReport
 from granska.reviews.models import Review

@@ -44,9 +44,7 @@ def published_choices() -> PublishedChoices:
     published = reports_published()
     specialties = Specialty.objects.filter(reviews__in=published).distinct().order_by("name")
     regions = Region.objects.filter(units__reviews__in=published).distinct().order_by("name")
-    years = sorted(
-        {day.year for day in published.dates("final_report_date", "year")}, reverse=True
-    )
+    years = sorted({day.year for day in published.dates("final_report_date", "year")}, reverse=True)
     return PublishedChoices(
         specialties=list(specialties.values_list("pk", "name")),
         regions=list(regions.values_list("pk", "name")),
@@ -76,5 +74,7 @@ def reports_published_filtered(filters: PublishedFilters) -> QuerySet[Review]:
         # Compared in Python: SQLite folds the case of ASCII letters only. The units with a
         # published report are some thousands at most.
         units = Unit.objects.filter(reviews__in=reviews).distinct().values_list("pk", "name")
-        reviews = reviews.filter(unit_id__in=[pk for pk, name in units if wanted in name_folded(name)])
+        reviews = reviews.filter(
+            unit_id__in=[pk for pk, name in units if wanted in name_folded(name)]
+        )
     return reviews.order_by("-final_report_date", "-pk")
