@@ -95,7 +95,7 @@ def test_a_feed_fetched_again_is_the_same_until_an_event_changes(
     item = accepted.items.order_by("position").first()
     assert item is not None
     before = events(unit)
-    with time_machine.travel(datetime.datetime(2027, 3, 1, 9, tzinfo=TZ)):
+    with time_machine.travel(datetime.datetime(2027, 3, 1, 9, tzinfo=TZ), tick=False):
         followup_report(item=item, by=people.contact, text="Avstämningarna hålls sedan mars.")
     after = events(unit)
     changed = f"followup-{item.pk}@granska.example.se"
@@ -279,3 +279,22 @@ def test_a_feed_of_a_unit_with_no_dates_is_still_a_calendar(protocol: ProtocolVe
     calendar = feed(unit)
     assert list(calendar.walk("VEVENT")) == []
     assert str(calendar["x-wr-calname"]) == f"Granska: {unit.name}"
+
+
+def test_a_calendar_asking_again_with_its_etag_is_told_nothing_changed(
+    accepted: ActionPlan, people: People
+) -> None:
+    unit = accepted.review.unit
+    url = reverse("actionplans:calendar", args=[unit.calendar_token])
+    first = Client().get(url)
+    etag = first["ETag"]
+    again = Client().get(url, headers={"if-none-match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    item = accepted.items.order_by("position").first()
+    assert item is not None
+    followup_report(item=item, by=people.contact, text="Klart.")
+    changed = Client().get(url, headers={"if-none-match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert Calendar.from_ical(changed.content).walk("VEVENT")

@@ -3,6 +3,7 @@ inspectors accept or return it and confirm the follow-up; the kansli follows eve
 unit's calendar feed."""
 
 import csv
+import hashlib
 import logging
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -361,10 +363,15 @@ def calendar_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     """The unit's dates as an iCalendar feed, at a URL whose secret is the only key."""
     unit = get_object_or_404(Unit, calendar_token=token)
-    response = HttpResponse(calendar_render(unit), content_type="text/calendar; charset=utf-8")
+    feed = calendar_render(unit)
+    response = HttpResponse(feed, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="granska.ics"'
     response["Cache-Control"] = "private, max-age=3600"
-    return response
+    # The feed is the same until an event changes: a calendar that asks again with its ETag
+    # is told so (304) without the feed.
+    etag = f'"{hashlib.sha256(feed).hexdigest()[:32]}"'
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=response) or response
 
 
 def _require_kansli(request: HttpRequest) -> None:
