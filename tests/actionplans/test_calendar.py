@@ -238,17 +238,21 @@ def test_the_plan_page_gives_the_feed_at_the_site_url(
 HOSTILE = [
     "Kliniken\r\nNorr, avd. 3; plan 2",
     'Akuten 🚑; Ögon, Öron & Näsa \\ "Södra"',
-    "Lång" + "å" * 10_000,
+    "Lång" + "å" * 196,  # as long as a unit's name may be (200)
     "BEGIN:VEVENT\nEND:VCALENDAR",
 ]
+
+
+LONG = "Ögon" * 2_500
 
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_any_stored_unit_name_gives_a_valid_feed(accepted: ActionPlan, name: str) -> None:
     unit = accepted.review.unit
     Unit.objects.filter(pk=unit.pk).update(name=name)
+    # A planned action is a text of any length: ten thousand characters of it.
     ActionItem.objects.filter(plan=accepted).update(
-        completion_text="Q2; 2027,\n", action=name + "\n\nRad två, med; tecken 🙂"
+        completion_text="Q2; 2027,\n", action=name + "\n\nRad två, med; tecken 🙂 " + LONG
     )
     unit.refresh_from_db()
     response = Client().get(reverse("actionplans:calendar", args=[unit.calendar_token]))
@@ -271,7 +275,7 @@ def test_any_stored_unit_name_gives_a_valid_feed(accepted: ActionPlan, name: str
         assert str(event["description"]).strip()
     actions = [e for e in found if str(e["uid"]).startswith("action-")]
     assert all(str(e["summary"]).endswith("(Q2; 2027,)") for e in actions)
-    assert all("Rad två, med; tecken 🙂" in str(e["description"]) for e in actions)
+    assert all(f"Rad två, med; tecken 🙂 {LONG}" in str(e["description"]) for e in actions)
 
 
 def test_a_feed_of_a_unit_with_no_dates_is_still_a_calendar(protocol: ProtocolVersion) -> None:
