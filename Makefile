@@ -69,11 +69,12 @@ messages-check: install
 test-sqlite: install
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest -q
 
-# PostgreSQL runs the same suite. Outside CI an unreachable server is reported loudly and the
-# run goes on with SQLite's result; in CI (CI=true) it fails.
+# PostgreSQL runs the same suite but the browser tests (tests/browser), which try the pages as
+# a browser shows them and run once, on SQLite. Outside CI an unreachable server is reported
+# loudly and the run goes on with SQLite's result; in CI (CI=true) it fails.
 test-postgres: install
 	@if DATABASE_URL=$(PG_URL) $(BIN)/python scripts/db-reachable; then \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "PostgreSQL at $(PG_URL) is unreachable, and CI requires it." >&2; exit 1; \
 	else \

@@ -68,7 +68,11 @@ def test_the_whole_chain_from_the_draft_to_the_accepted_plan(page: Page, browser
     # The kansli issues the final report: with its D, the review goes on to the handlingsplan.
     log_in(page, KANSLI)
     page.goto(detail)
-    page.get_by_role("button", name="Till: Slutrapport").click()
+    page.get_by_role("button", name="Utfärda slutrapporten").click()
+    # The confirmation says what the act changes before it is made.
+    expect(page.locator("section.confirm ul.changes")).to_contain_text("gradering D")
+    assert_accessible(page)
+    page.locator("section.confirm").get_by_role("button", name="Utfärda slutrapporten").click()
     expect(page.locator(".messages")).to_contain_text("Slutrapport")
     expect(page.locator("p.plan-link")).to_contain_text("Utkast")
     log_out(page)
@@ -129,7 +133,9 @@ def test_the_whole_chain_from_the_draft_to_the_accepted_plan(page: Page, browser
     # The inspector accepts the plan.
     log_in(page, PER)
     page.goto(f"/granskningar/{review.pk}/handlingsplan/")
-    page.get_by_role("button", name="Godkänn planen").click()
+    page.get_by_role("button", name="Godkänn handlingsplanen").click()
+    expect(page.locator("section.confirm ul.changes")).to_contain_text("D → C i område")
+    page.locator("section.confirm").get_by_role("button", name="Godkänn handlingsplanen").click()
     expect(page.locator(".messages")).to_contain_text("Handlingsplanen är godkänd")
     expect(page.locator("dl.facts")).to_contain_text("Godkänd")
     assert_accessible(page)
