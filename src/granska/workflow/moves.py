@@ -28,6 +28,7 @@ from granska.lifecycle import (
 from granska.reports.issuing import report_issue_final
 from granska.reports.models import FinalReport
 from granska.reviews.models import Review, StatusChange
+from granska.workflow.announce import move_announce, report_announce
 from granska.workflow.facts import review_facts
 
 
@@ -126,6 +127,7 @@ def review_move(*, review: Review, target: str, by: User) -> Review:
             _move(review=review, target=Status.HANDLINGSPLAN, by=by, actors=actors)
     if review.status == Status.HANDLINGSPLAN:
         plan_open(review=review)
+    move_announce(review)
     return review
 
 
@@ -141,7 +143,10 @@ def _final_report_issue(*, review: Review, by: User) -> FinalReport:
 def final_report_correct(*, review: Review, by: User) -> FinalReport:
     """The kansli issues a corrected final report: the next version, replacing the current one."""
     require(by, "reviews.manage")
-    return _final_report_issue(review=_locked(review), by=by)
+    review = _locked(review)
+    report = _final_report_issue(review=review, by=by)
+    report_announce(review=review, report=report)
+    return report
 
 
 @dataclass(frozen=True)

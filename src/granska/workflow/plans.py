@@ -6,9 +6,10 @@ from django.db import transaction
 
 from granska.accounts.models import User
 from granska.actionplans.decisions import followup_decide_record, plan_accept_record
-from granska.actionplans.models import ActionPlan, FollowUpReport
+from granska.actionplans.models import ActionPlan, Decision, FollowUpReport
 from granska.lifecycle import Status
 from granska.reviews.models import Review
+from granska.workflow.announce import followup_more_announce, plan_accepted_announce
 from granska.workflow.facts import review_facts
 from granska.workflow.moves import _final_report_issue, _move, actors_of
 
@@ -22,6 +23,7 @@ def plan_accept(*, plan: ActionPlan, by: User) -> ActionPlan:
     review = Review.objects.select_for_update().get(pk=plan.review_id)
     _move(review=review, target=Status.UPPFOLJNING, by=by, actors=actors_of(by, review))
     _final_report_issue(review=review, by=by)
+    plan_accepted_announce(plan)
     return plan
 
 
@@ -35,4 +37,6 @@ def followup_decide(
     review = Review.objects.select_for_update().get(pk=report.item.plan.review_id)
     if review.status == Status.UPPFOLJNING and review_facts(review).actions_open == 0:
         _move(review=review, target=Status.AVSLUTAD, by=by, actors=actors_of(by, review))
+    if report.decision == Decision.MORE:
+        followup_more_announce(report)
     return report
