@@ -4,6 +4,7 @@ A notice is written in the transaction of the act it tells of (so no notice of a
 and its e-mail queued when that commits. Its key names the event ("plan_submitted:plan12v3"): the
 same event never tells the same person twice, however often the act's code runs."""
 
+import functools
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -43,7 +44,7 @@ def notices_record(
             },
         )
         if created:
-            transaction.on_commit(lambda pk=notice.pk: notice_send.enqueue(pk))
+            transaction.on_commit(functools.partial(notice_send.enqueue, notice.pk))
             written.append(notice)
     return written
 
@@ -52,11 +53,20 @@ def notice_text(kind: NoticeKind, review: Review, params: dict[str, str]) -> tup
     """The notice's subject and text in Swedish, from texts cleaned of whatever they hold: a line
     break in a name would break the e-mail's subject, a long one is cut short there."""
     values = {"unit": review.unit.name, **params}
-    parts = {name: _short(clean_line(value)) for name, value in values.items()}
+    parts = {name: _short(_plain(value)) for name, value in values.items()}
     with translation.override("sv"):
         subject = _short(clean_line(str(SUBJECTS[kind]) % parts), SUBJECT_MAX_CHARS)
         body = clean_text(str(BODIES[kind]) % parts)
     return subject, body
+
+
+# Bidirectional embeddings, overrides and isolates: in a subject they would turn the rest of the
+# line around ("\u202e" makes "fdp.exe" read backwards).
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def _plain(text: str) -> str:
+    return clean_line(text.translate(_BIDI_CONTROLS))
 
 
 def _short(text: str, limit: int = PART_MAX_CHARS) -> str:

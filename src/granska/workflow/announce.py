@@ -36,7 +36,9 @@ def plan_link(review: Review) -> str:
 
 def item_what(item: ActionItem) -> str:
     """The action named by what caused it: its criterion, or its area."""
-    return item.criterion.code if item.criterion_id else f"{item.area.code}. {item.area.title}"
+    if item.criterion is not None:
+        return item.criterion.code
+    return f"{item.area.code}. {item.area.title}"
 
 
 def assigned_announce(*, review: Review, inspector: User) -> list[Notice]:
