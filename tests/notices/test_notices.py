@@ -440,3 +440,25 @@ def test_a_notice_is_escaped_on_the_home_page(
     page = client.get(reverse("reviews:home")).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_assign_page_tells_the_inspector(
+    protocol: ProtocolVersion,
+    people: People,
+    client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The kansli's page assigns through the workflow, which tells the inspector."""
+    review = review_booked(protocol)
+    client.force_login(people.kansli)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reviews:assign", args=[review.pk]), {"inspector": people.inspector.pk}
+        )
+    assert response.status_code == 302
+    assert to(mail.outbox) == [people.inspector.email]
+    assert kinds(people.inspector) == [NoticeKind.ASSIGNED]
+    client.force_login(people.inspector)
+    page = client.get(reverse("reviews:home")).content.decode()
+    assert f"Du är inspektör i granskningen av {review.unit.name}" in page
+    assert f'href="/granskningar/{review.pk}/"' in page
