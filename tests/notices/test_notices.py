@@ -25,7 +25,7 @@ from granska.catalog.models import ProtocolVersion
 from granska.lifecycle import Status
 from granska.notices.models import Notice, NoticeKind
 from granska.notices.selectors import HOME_NOTICES
-from granska.notices.sending import notice_send
+from granska.notices.sending import RETRY_DAYS, notice_send, notices_queue_unsent
 from granska.notices.services import notices_record
 from granska.reports.models import CommentDecision
 from granska.reports.services import draft_comment_add, draft_comment_answer
@@ -355,6 +355,7 @@ def test_a_refused_notice_is_sent_at_the_next_run_without_the_address_in_the_log
     assert to([m for m in mail.outbox if m.subject == notice.subject]) == [people.contact.email]
     logged = caplog.text
     assert "could not be sent (SMTPRecipientsRefused)" in logged
+    assert notices_queue_unsent() == 0  # sent: never queued again
     assert people.contact.email not in logged
     assert "Vera" not in logged
     assert utkast.unit.name not in logged
@@ -462,3 +463,22 @@ def test_the_assign_page_tells_the_inspector(
     page = client.get(reverse("reviews:home")).content.decode()
     assert f"Du är inspektör i granskningen av {review.unit.name}" in page
     assert f'href="/granskningar/{review.pk}/"' in page
+
+
+def test_a_notice_unsent_for_a_month_is_no_longer_tried(
+    protocol: ProtocolVersion, people: People
+) -> None:
+    review = review_booked(protocol)
+    people.inspector.email = "inte en adress"
+    people.inspector.save(update_fields=["email"])
+    with on(datetime.date(2026, 11, 1)):
+        (notice,) = notices_record(
+            kind=NoticeKind.ASSIGNED, review=review, to=[people.inspector], event="x", link="/"
+        )
+        assert notice_send.call(notice.pk) is False  # no usable address: left unsent
+        assert notices_queue_unsent() == 1
+    with on(datetime.date(2026, 11, 1) + datetime.timedelta(days=RETRY_DAYS + 1)):
+        assert notices_queue_unsent() == 0
+    notice.refresh_from_db()
+    assert notice.sent_at is None
+    assert mail.outbox == []

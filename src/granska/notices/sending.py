@@ -5,6 +5,7 @@ notice and sends it only while it is unsent, so that a notice queued twice (at i
 by `granska notify`) goes once. One the mail server refused stays unsent and is queued again by
 the next `granska notify`. The log names the notice and the kind of failure, never the person."""
 
+import datetime
 import logging
 import smtplib
 
@@ -72,13 +73,18 @@ def notice_send(notice_id: int) -> bool:
     return True
 
 
+# A notice still unsent after this many days is no longer tried (it stays on the home page).
+RETRY_DAYS = 30
+
+
 def notices_queue_unsent() -> int:
-    """Queues again every notice not yet sent to an active person (the mail server refused it, or
-    the worker was down); returns how many."""
+    """Queues again every notice of the last `RETRY_DAYS` days not yet sent to an active person
+    (the mail server refused it, or the worker was down); returns how many."""
+    since = timezone.now() - datetime.timedelta(days=RETRY_DAYS)
     pending = list(
-        Notice.objects.filter(sent_at__isnull=True, recipient__is_active=True).values_list(
-            "pk", flat=True
-        )
+        Notice.objects.filter(
+            sent_at__isnull=True, recipient__is_active=True, created_at__gte=since
+        ).values_list("pk", flat=True)
     )
     for pk in pending:
         notice_send.enqueue(pk)
