@@ -259,6 +259,13 @@ TABLE: dict[str, Url] = {
     # The public list of published final reports is open to everyone; a booked review has no
     # final report, so nobody finds its PDF there (tests/reports/test_published.py).
     "published:list": Url(lambda r: reverse("published:list"), GET=dict.fromkeys(ROLES, OK)),
+    # The service's own pages (personal data, accessibility) are open to everyone.
+    "about:personal-data": Url(
+        lambda r: reverse("about:personal-data"), GET=dict.fromkeys(ROLES, OK)
+    ),
+    "about:accessibility": Url(
+        lambda r: reverse("about:accessibility"), GET=dict.fromkeys(ROLES, OK)
+    ),
     "published:pdf": Url(
         lambda r: reverse("published:pdf", args=[r.pk]), GET=dict.fromkeys(ROLES, NOT_FOUND)
     ),
@@ -454,6 +461,12 @@ def test_every_entry_answers_every_role_and_someone(name: str) -> None:
 
 @pytest.fixture
 def people(protocol: ProtocolVersion) -> tuple[Review, dict[str, User | None]]:
+    return build_people(protocol)
+
+
+def build_people(protocol: ProtocolVersion) -> tuple[Review, dict[str, User | None]]:
+    """The review the table is tried on, and a person of every role: its assigned inspector,
+    its unit's contact, an observer whose scope covers it, and one of each it does not concern."""
     review = review_create(
         by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
     )

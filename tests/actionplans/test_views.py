@@ -108,7 +108,7 @@ def test_the_unit_submits_and_the_inspector_returns_then_accepts(
 
     client.force_login(people.inspector)
     page = text(client.get(url))
-    assert "Godkänn planen" in page
+    assert "Godkänn handlingsplanen" in page
     assert "läses som 2027-05-31" in page  # "Våren 2027" and the day it is read as
     first = plan.items.first()
     assert first is not None
@@ -122,7 +122,10 @@ def test_the_unit_submits_and_the_inspector_returns_then_accepts(
     assert "Inspektörernas kommentar: Ange en person." in page
     client.post(url, form(plan.__class__.objects.get(pk=plan.pk), **FULL) | {"intent": "submit"})
     client.force_login(people.inspector)
-    response = client.post(decide, {"decision": "accept"}, follow=True)
+    accepting = plan.__class__.objects.get(pk=plan.pk)
+    response = client.post(
+        decide, {"decision": "accept", "confirm": str(accepting.version)}, follow=True
+    )
     assert "Handlingsplanen är godkänd" in text(response)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.GODKAND

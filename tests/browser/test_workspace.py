@@ -34,7 +34,7 @@ def area_url(unit: str, code: str) -> str:
 
 
 def messages(page: Page) -> Locator:
-    return page.locator("ul.messages")
+    return page.locator(".messages")
 
 
 def criterion(page: Page, code: str) -> Locator:
@@ -96,8 +96,8 @@ def test_kansli_books_a_review_assigns_two_inspectors_and_moves_it_to_preparatio
     expect(facts).to_contain_text("Per Holm och Sara Nyqvist")
     expect(page.get_by_label("Tilldela en inspektör")).to_have_count(0)  # two is the most
 
-    page.get_by_role("button", name="Till: Förberedelse").click()
-    expect(messages(page)).to_have_text("Granskningen är nu i steget: Förberedelse.")
+    page.get_by_role("button", name="Påbörja förberedelsen").click()
+    expect(messages(page)).to_have_text("Granskningen är nu i förberedelse.")
     expect(facts).to_contain_text("Förberedelse")
     booked.refresh_from_db()
     assert booked.status == Status.FORBEREDELSE
@@ -371,7 +371,7 @@ def test_workspace_pages_have_no_serious_accessibility_violations(page: Page) ->
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
         if path == review:
             expect(page.get_by_role("heading", name="Arbeta med granskningen")).to_be_visible()
-            expect(page.get_by_role("button", name=re.compile("^Till: "))).not_to_have_count(0)
+            expect(page.locator("ul.moves button")).not_to_have_count(0)
         if path.endswith("sammanfattning/"):
             expect(page.get_by_label("Styrkor")).to_have_value(re.compile("Välstrukturerad"))
             expect(page.locator(".draft-notice")).to_be_hidden()  # nothing unsaved here

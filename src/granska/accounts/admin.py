@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from granska.accounts.models import User
+from granska.accounts.models import SecondFactor, User
 
 
 def _to_the_index(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
@@ -63,19 +63,47 @@ class UserAdmin(BaseUserAdmin[User]):
 # them be edited: whoever reads the admin could then make codes for that person. Here an
 # authenticator shows whose it is, which kind, and when it was made and last used; it can only be
 # deleted (a lost phone), after which the person enrols anew at the next login.
+# Shown as the proxy SecondFactor, whose names are Swedish.
 admin.site.unregister(Authenticator)
 
 
-@admin.register(Authenticator)
-class AuthenticatorAdmin(admin.ModelAdmin[Authenticator]):
-    list_display = ("user", "type", "created_at", "last_used_at")
-    list_filter = ("type",)
+class KindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "type"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(str(value), str(label)) for value, label in Authenticator.Type.choices]
+
+    def queryset(self, request: HttpRequest, queryset: Any) -> Any:
+        return queryset.filter(type=self.value()) if self.value() else queryset
+
+
+@admin.register(SecondFactor)
+class AuthenticatorAdmin(admin.ModelAdmin[SecondFactor]):
+    list_display = ("person", "kind", "created", "last_used")
+    list_filter = (KindFilter,)
     search_fields = ("user__full_name", "user__email")
-    fields = ("user", "type", "created_at", "last_used_at")
+    fields = ("person", "kind", "created", "last_used")
     readonly_fields = fields
+
+    @admin.display(description=_("person"), ordering="user__full_name")
+    def person(self, obj: SecondFactor) -> str:
+        return str(obj.user)
+
+    @admin.display(description=_("kind"), ordering="type")
+    def kind(self, obj: SecondFactor) -> str:
+        return str(obj.get_type_display())
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, obj: SecondFactor) -> object:
+        return obj.created_at
+
+    @admin.display(description=_("last used"), ordering="last_used_at")
+    def last_used(self, obj: SecondFactor) -> object:
+        return obj.last_used_at
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Authenticator | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: SecondFactor | None = None) -> bool:
         return False

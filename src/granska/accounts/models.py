@@ -1,6 +1,7 @@
 from collections.abc import Collection
 from typing import Any, ClassVar
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -104,3 +105,13 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name
+
+
+class SecondFactor(Authenticator):  # type: ignore[misc]  # allauth ships no types
+    """allauth's authenticator (a TOTP app, the recovery codes) as the admin names it, in Swedish:
+    a proxy, so that allauth's own table and model stay as they are."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("second factor")
+        verbose_name_plural = _("second factors")

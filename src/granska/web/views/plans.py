@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from granska.accounts.models import User
 from granska.actionplans.attachments import ACCEPTED_EXTENSIONS
 from granska.actionplans.calendar import calendar_render
 from granska.actionplans.models import (
@@ -40,7 +41,8 @@ from granska.reviews.models import Review, Unit
 from granska.reviews.selectors import review_next_due
 from granska.text import clean_line, form_int
 from granska.web.views.common import request_user, visible_review
-from granska.workflow.plans import followup_decide, plan_accept
+from granska.workflow.moves import review_now_text
+from granska.workflow.plans import followup_decide, plan_accept, plan_accept_changes
 
 logger = logging.getLogger(__name__)
 
@@ -218,6 +220,28 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("actionplans:plan", pk=review.pk)
 
 
+def _accept_confirmation(
+    request: HttpRequest, review: Review, plan: ActionPlan, user: User
+) -> HttpResponse:
+    """The confirmation of accepting the plan: the grades it adjusts, the report issued again;
+    posted back with `confirm` naming the plan's version (refused as accepting it would be)."""
+    changes = plan_accept_changes(plan=plan, by=user)
+    return render(
+        request,
+        "confirm.html",
+        {
+            "review": review,
+            "act": _("Accept the action plan"),
+            "crumb": _("Action plan"),
+            "changes": changes,
+            "action_url": reverse("actionplans:decide", args=[review.pk]),
+            "fields": [("decision", "accept")],
+            "confirm": plan.version,
+            "cancel_url": reverse("actionplans:plan", args=[review.pk]),
+        },
+    )
+
+
 @require_POST
 @login_required
 def plan_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -227,15 +251,27 @@ def plan_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not user.has_perm("actionplans.decide_plan", review):
         raise PermissionDenied
     decision = request.POST.get("decision")
+    confirmed = request.POST.get("confirm")
     try:
+        if decision == "accept" and confirmed != str(plan.version):
+            if confirmed is not None:
+                # Confirmed for a version of the plan that has changed since.
+                messages.error(
+                    request, _("The action plan changed while you confirmed; nothing was decided.")
+                )
+                return redirect("actionplans:plan", pk=review.pk)
+            return _accept_confirmation(request, review, plan, user)
         if decision == "accept":
             plan_accept(plan=plan, by=user)
+            review.refresh_from_db()
             messages.success(
                 request,
                 _(
                     "The action plan is accepted; the grades are adjusted and the final report "
                     "is issued again."
-                ),
+                )
+                + " "
+                + review_now_text(review),
             )
         elif decision == "return":
             comments = {
