@@ -307,8 +307,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 GRANSKA_PLAN_MONTHS = 3
 GRANSKA_REMINDER_DAYS_BEFORE = int(env("GRANSKA_REMINDER_DAYS_BEFORE", "14"))
 GRANSKA_REVIEW_INTERVAL_YEARS = 5
-# Where Granska is reached, for the links in e-mails and calendar entries.
-GRANSKA_SITE_URL = env("GRANSKA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where Granska is reached, for the links in e-mails and calendar entries and the domain of the
+# calendar's event UIDs. Only development (DEBUG on) has a default, runserver's address; without
+# DEBUG it must be set, or Granska does not start (granska.E002, granska/web/checks.py).
+GRANSKA_SITE_URL = env("GRANSKA_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 # Where people write to the kansli: in every page's footer and the personal-data notice.
 GRANSKA_CONTACT_EMAIL = env("GRANSKA_CONTACT_EMAIL", "spur@granska.example")
 

@@ -188,9 +188,16 @@ def test_the_calendar_feed_holds_the_units_dates_and_a_renewed_link_cuts_off_the
     assert response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
     events = {(str(e["summary"]), e.decoded("dtstart")) for e in calendar.walk("VEVENT")}
-    assert (f"Handlingsplan ska lämnas in: {unit.name}", accepted.due_date) in events
-    assert ("Åtgärd D7 genomförd (Våren 2027)", datetime.date(2027, 5, 31)) in events
-    assert ("Uppföljning av D7 (HT 2027)", datetime.date(2027, 12, 31)) in events
+    # The plan is accepted: its deadline no longer applies; its actions' dates do.
+    assert not any(summary.startswith("Handlingsplan ska lämnas") for summary, _ in events)
+    assert (
+        f"Åtgärd D7 ska vara genomförd: {unit.name} (Våren 2027)",
+        datetime.date(2027, 5, 31),
+    ) in events
+    assert (
+        f"Åtgärd D7 ska följas upp: {unit.name} (HT 2027)",
+        datetime.date(2027, 12, 31),
+    ) in events
     assert any(summary.startswith("Dags för ny SPUR-granskning") for summary, _ in events)
     assert "Nils Ek" not in response.content.decode()  # no names of people in the feed
 

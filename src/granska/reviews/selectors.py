@@ -349,6 +349,10 @@ def reviews_due_again(today: datetime.date) -> list[tuple[Review, datetime.date]
 
 
 def unit_next_reviews(unit: Unit) -> list[tuple[Review, datetime.date]]:
-    """When the unit is due for a new review after each review with a final report."""
-    reviews = Review.objects.filter(unit=unit, final_report_date__isnull=False)
-    return [(review, day) for review in reviews if (day := review_next_due(review))]
+    """When the unit is due for a new review: after its latest review, once that has a final
+    report. A review followed by a newer one is done with, and so is its date; while the newer
+    one is under way the unit is not due."""
+    latest = Review.objects.filter(unit=unit).order_by("-created_at", "-pk").first()
+    if latest is None or (day := review_next_due(latest)) is None:
+        return []
+    return [(latest, day)]

@@ -3,8 +3,10 @@ inspectors accept or return it and confirm the follow-up; the kansli follows eve
 unit's calendar feed."""
 
 import csv
+import hashlib
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -151,9 +154,8 @@ def _render(
         "may_report": may_write and plan.status == PlanStatus.GODKAND,
         "may_confirm": may_decide and plan.status == PlanStatus.GODKAND,
         "calendar": may_write or user.has_perm("reviews.manage"),
-        "calendar_url": request.build_absolute_uri(
-            reverse("actionplans:calendar", args=[review.unit.calendar_token])
-        ),
+        "calendar_url": settings.GRANSKA_SITE_URL
+        + reverse("actionplans:calendar", args=[review.unit.calendar_token]),
         "next_review": review_next_due(review),
         "FollowUp": FollowUp,
         "Decision": Decision,
@@ -397,10 +399,15 @@ def calendar_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     """The unit's dates as an iCalendar feed, at a URL whose secret is the only key."""
     unit = get_object_or_404(Unit, calendar_token=token)
-    response = HttpResponse(calendar_render(unit), content_type="text/calendar; charset=utf-8")
+    feed = calendar_render(unit)
+    response = HttpResponse(feed, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="granska.ics"'
     response["Cache-Control"] = "private, max-age=3600"
-    return response
+    # The feed is the same until an event changes: a calendar that asks again with its ETag
+    # is told so (304) without the feed.
+    etag = f'"{hashlib.sha256(feed).hexdigest()[:32]}"'
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=response) or response
 
 
 def _require_kansli(request: HttpRequest) -> None:

@@ -236,12 +236,6 @@ def report_reissue_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def published_list_view(request: HttpRequest) -> HttpResponse:
-    """Every published final report, for anyone: the unit, the region and the public."""
-    return render(request, "reports/published.html", {"reviews": reports_published()})
-
-
-@require_GET
 def published_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The public copy of the current version of a published final report, as issued."""
     review = get_object_or_404(reports_published(), pk=pk)
