@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "granska.reviews",
     "granska.reports",
     "granska.actionplans",
+    "granska.notices",
+    "granska.workflow",
     "granska.web",
     "granska.demo",
     "django_tasks_db",

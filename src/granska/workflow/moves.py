@@ -33,6 +33,7 @@ from granska.lifecycle import (
 from granska.reports.issuing import report_issue_final
 from granska.reports.models import DraftComment, FinalReport
 from granska.reviews.models import AreaGrade, Review, StatusChange
+from granska.workflow.announce import move_announce, report_announce
 from granska.workflow.facts import review_facts
 
 
@@ -139,6 +140,7 @@ def review_move(*, review: Review, target: str, by: User) -> Review:
             _move(review=review, target=Status.HANDLINGSPLAN, by=by, actors=actors)
     if review.status == Status.HANDLINGSPLAN:
         plan_open(review=review)
+    move_announce(review)
     return review
 
 
@@ -154,7 +156,10 @@ def _final_report_issue(*, review: Review, by: User) -> FinalReport:
 def final_report_correct(*, review: Review, by: User) -> FinalReport:
     """The kansli issues a corrected final report: the next version, replacing the current one."""
     require(by, "reviews.manage")
-    return _final_report_issue(review=_locked(review), by=by)
+    review = _locked(review)
+    report = _final_report_issue(review=review, by=by)
+    report_announce(review=review, report=report)
+    return report
 
 
 # The act each move is, as its button says it; a move not named here is "Flytta till …".

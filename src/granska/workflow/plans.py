@@ -12,11 +12,12 @@ from granska.actionplans.decisions import (
     plan_acceptable,
     plan_grade_adjustments,
 )
-from granska.actionplans.models import ActionPlan, FollowUpReport
+from granska.actionplans.models import ActionPlan, Decision, FollowUpReport
 from granska.actionplans.services import plan_decidable
 from granska.grading.vocabulary import Grade
 from granska.lifecycle import Status
 from granska.reviews.models import Review
+from granska.workflow.announce import followup_more_announce, plan_accepted_announce
 from granska.workflow.facts import review_facts
 from granska.workflow.moves import (
     _final_report_issue,
@@ -36,6 +37,7 @@ def plan_accept(*, plan: ActionPlan, by: User) -> ActionPlan:
     review = Review.objects.select_for_update().get(pk=plan.review_id)
     _move(review=review, target=Status.UPPFOLJNING, by=by, actors=actors_of(by, review))
     _final_report_issue(review=review, by=by)
+    plan_accepted_announce(plan)
     return plan
 
 
@@ -93,4 +95,6 @@ def followup_decide(
     review = Review.objects.select_for_update().get(pk=report.item.plan.review_id)
     if review.status == Status.UPPFOLJNING and review_facts(review).actions_open == 0:
         _move(review=review, target=Status.AVSLUTAD, by=by, actors=actors_of(by, review))
+    if report.decision == Decision.MORE:
+        followup_more_announce(report)
     return report

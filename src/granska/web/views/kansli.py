@@ -17,7 +17,6 @@ from granska.catalog.selectors import protocol_latest
 from granska.lifecycle import Status
 from granska.reviews.models import Unit
 from granska.reviews.services import (
-    inspector_assign,
     inspector_unassign,
     review_booking_change,
     review_create,
@@ -25,6 +24,7 @@ from granska.reviews.services import (
 )
 from granska.web.forms import AssignForm, BookingChangeForm, BookingForm, UnitForm
 from granska.web.views.common import changeable_review, request_user
+from granska.workflow.assignments import inspector_assign
 from granska.workflow.moves import (
     move_asks_confirmation,
     move_changes,

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 from granska.actionplans.models import ActionPlan
 from granska.catalog.models import Area
 from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL
+from granska.notices.selectors import notices_for
 from granska.reviews.selectors import REVIEW_SORT_DEFAULT, review_list, review_overview
 from granska.web.forms import (
     REVIEW_COLUMNS,
@@ -97,10 +98,11 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
-    """Mina granskningar: the person's reviews, with what waits for them in each."""
+    """Mina granskningar: the person's reviews, with what waits for them in each, and their own
+    latest notices."""
     user = request_user(request)
     items = my_reviews(user)
-    return render(request, "reviews/home.html", {"items": items})
+    return render(request, "reviews/home.html", {"items": items, "notices": notices_for(user)})
 
 
 @require_GET
