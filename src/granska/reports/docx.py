@@ -20,6 +20,7 @@ from docx.text.paragraph import Paragraph
 from granska.reports.selectors import AreaData, ReportData
 
 MUTED = RGBColor(0x4A, 0x53, 0x60)
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def docx_render(data: ReportData) -> bytes:

@@ -8,6 +8,7 @@ from granska.accounts.models import User
 from granska.actionplans.decisions import followup_decide_record, plan_accept_record
 from granska.actionplans.models import ActionPlan, FollowUpReport
 from granska.lifecycle import Status
+from granska.reports.issuing import PLAN_ACCEPTED_REASON
 from granska.reviews.models import Review
 from granska.workflow.facts import review_facts
 from granska.workflow.moves import _final_report_issue, _move, actors_of
@@ -21,7 +22,7 @@ def plan_accept(*, plan: ActionPlan, by: User) -> ActionPlan:
     plan = plan_accept_record(plan=plan, by=by)
     review = Review.objects.select_for_update().get(pk=plan.review_id)
     _move(review=review, target=Status.UPPFOLJNING, by=by, actors=actors_of(by, review))
-    _final_report_issue(review=review, by=by)
+    _final_report_issue(review=review, by=by, reason=PLAN_ACCEPTED_REASON)
     return plan
 
 
