@@ -60,12 +60,13 @@ def report_issue_final(*, review: Review, by: User, reason: str = "") -> FinalRe
     last = FinalReport.objects.filter(review=review).aggregate(last=Max("version"))["last"] or 0
     now = timezone.now()
     data = report_data(review)
-    data["issue"] = issue_make(
+    issue = issue_make(
         version=last + 1,
         date=timezone.localdate(now).isoformat(),
         replaces=previous.version if previous else 0,
         reason=reason,
     )
+    data["issue"] = issue
     pdf = _typeset(review, data)
     # The copy on the public list leaves out the people responsible in the handlingsplan.
     public_pdf = _typeset(review, report_data_public(data))
@@ -75,7 +76,7 @@ def report_issue_final(*, review: Review, by: User, reason: str = "") -> FinalRe
         sha256=hashlib.sha256(pdf).hexdigest(),
         public_sha256=hashlib.sha256(public_pdf).hexdigest(),
         issued_by=by,
-        reason=data["issue"]["reason"],
+        reason=issue["reason"],
         data=data,
     )
     report.pdf.save(f"v{report.version}.pdf", ContentFile(pdf), save=False)

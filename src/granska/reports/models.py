@@ -13,7 +13,8 @@ def final_report_path(instance: "FinalReport", filename: str) -> str:
 
 
 def final_report_replaced_path(instance: "FinalReport", filename: str) -> str:
-    """Where a replaced version's copy marked replaced is stored: reports/<review>/v<n>-ersatt.pdf."""
+    """Where the copy of a replaced version marked replaced is stored:
+    reports/<review>/v<version>-ersatt.pdf."""
     return f"reports/{instance.review_id}/v{instance.version}-ersatt.pdf"
 
 

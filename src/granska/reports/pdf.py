@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Final
 
 import typst
+from django.core.cache import caches
 from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.pens.transformPen import TransformPen
 from fontTools.ttLib import TTFont
-from django.core.cache import caches
 
 from granska.glyphs import FONT_DIR, fonts_identity
 from granska.reports import ReportWarning
