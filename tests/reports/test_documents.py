@@ -11,6 +11,7 @@ import docx
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +20,12 @@ from granska.catalog.models import ProtocolVersion
 from granska.lifecycle import Status
 from granska.reports.docx import docx_render
 from granska.reports.issuing import PLAN_ACCEPTED_REASON
+from granska.reports.limits import REASON_MAX_CHARS
 from granska.reports.models import FinalReport
 from granska.reports.pdf import pdf_render
 from granska.reports.selectors import report_data
 from granska.reviews.models import Review
+from granska.workflow.moves import final_report_correct
 from tests.builders import kansli_user, review_at
 from tests.reports.conftest import flat, pdf_pages
 
@@ -330,3 +333,19 @@ def test_the_report_page_offers_word_and_html_to_its_readers(
     assert followed_up.unit.name in standalone
     assert "<style>" in standalone
     assert "Version 2, utfärdad" in standalone
+
+
+def test_the_correction_service_refuses_a_reason_it_cannot_keep(protocol: ProtocolVersion) -> None:
+    review = review_at(Status.SLUTRAPPORT, protocol)
+    refusals = {
+        None: "Formuläret skickade inte fältet ”Skäl till rättelsen”",
+        "": "Beskriv varför slutrapporten rättas",
+        "x" * (REASON_MAX_CHARS + 1): f"högst {REASON_MAX_CHARS:,} tecken".replace(",", "\xa0"),
+        "Rättat \U000f0000.": "U+F0000",
+    }
+    for reason, message in refusals.items():
+        with pytest.raises(ValidationError) as refused:
+            final_report_correct(review=review, by=kansli_user(), reason=reason)
+        assert list(refused.value.message_dict) == ["reason"]
+        assert message in refused.value.message_dict["reason"][0], reason
+    assert FinalReport.objects.filter(review=review).count() == 1

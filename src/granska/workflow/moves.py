@@ -14,6 +14,7 @@ from granska.accounts.models import User
 from granska.accounts.rules import require
 from granska.actionplans.opening import plan_open
 from granska.choices import status_label
+from granska.glyphs import character_label, unshowable
 from granska.lifecycle import (
     Actor,
     Problem,
@@ -160,6 +161,16 @@ def final_report_correct(*, review: Review, by: User, reason: str | None) -> Fin
     )
     if problem:
         raise ValidationError({"reason": problem})
+    if missing := unshowable(reason):
+        raise ValidationError(
+            {
+                "reason": _(
+                    "The reason holds a character the report cannot show: %(characters)s. "
+                    "Write it without."
+                )
+                % {"characters": ", ".join(character_label(char) for char in missing)}
+            }
+        )
     return _final_report_issue(review=_locked(review), by=by, reason=reason)
 
 
