@@ -229,17 +229,22 @@ TABLE: dict[str, Url] = {
     # (tests/reports/test_views.py).
     "reports:html": Url(lambda r: reverse("reports:html", args=[r.pk]), GET=WORKERS),
     "reports:pdf": Url(lambda r: reverse("reports:pdf", args=[r.pk]), GET=WORKERS),
+    "reports:docx": Url(lambda r: reverse("reports:docx", args=[r.pk]), GET=WORKERS),
+    "reports:standalone": Url(lambda r: reverse("reports:standalone", args=[r.pk]), GET=WORKERS),
     # No final report is issued for a booked review: those who may read its report find no
     # version 1 (who may download issued versions: tests/reports/test_final.py).
     "reports:version": Url(
         lambda r: reverse("reports:version", args=[r.pk, 1]),
         GET=WORKERS | {"kansli": NOT_FOUND, "assigned_inspector": NOT_FOUND},
     ),
-    # Reissuing is the kansli's; a booked review has no final report, so the kansli is sent back
-    # to the report with the reason.
+    # Reissuing is the kansli's: GET is its confirmation, POST issues. A booked review has no
+    # final report, so the kansli is sent back to the report with the reason
+    # (tests/reports/test_documents.py has the confirmation of a final report).
     "reports:reissue": Url(
         lambda r: reverse("reports:reissue", args=[r.pk]),
+        GET=KANSLI_ONLY | {"kansli": REDIRECT},
         POST=KANSLI_ONLY | {"kansli": REDIRECT},
+        data=lambda r: {"reason": "Rättat stavfel."},
     ),
     # The unit comments on the draft in faktagranskning (the kansli may enter a comment for it);
     # the inspectors and the kansli answer.

@@ -276,7 +276,7 @@ def test_a_corrected_final_report_is_announced_as_its_version(
     assert [message.subject for message in sent] == [
         f"Slutrapporten är utfärdad: {review.unit.name}"
     ]
-    sent = act(lambda: final_report_correct(review=review, by=people.kansli))
+    sent = act(lambda: final_report_correct(review=review, by=people.kansli, reason="Fel datum."))
     assert to(sent) == [people.contact.email]
     assert "Version 2 av slutrapporten" in sent[0].body
 

@@ -17,6 +17,7 @@ from granska.accounts.rules import require
 from granska.actionplans.models import ActionPlan
 from granska.actionplans.opening import plan_open
 from granska.choices import status_label
+from granska.glyphs import character_label, unshowable
 from granska.grading.vocabulary import Grade
 from granska.lifecycle import (
     Actor,
@@ -30,9 +31,12 @@ from granska.lifecycle import (
     move_problems,
     moves_from,
 )
+from granska.refusals import not_sent, too_long
 from granska.reports.issuing import report_issue_final
+from granska.reports.limits import REASON_MAX_CHARS
 from granska.reports.models import DraftComment, FinalReport
 from granska.reviews.models import AreaGrade, Review, StatusChange
+from granska.text import clean_text
 from granska.workflow.announce import move_announce, report_announce
 from granska.workflow.facts import review_facts
 
@@ -144,8 +148,8 @@ def review_move(*, review: Review, target: str, by: User) -> Review:
     return review
 
 
-def _final_report_issue(*, review: Review, by: User) -> FinalReport:
-    report = report_issue_final(review=review, by=by)
+def _final_report_issue(*, review: Review, by: User, reason: str = "") -> FinalReport:
+    report = report_issue_final(review=review, by=by, reason=reason)
     if review.final_report_date is None:
         review.final_report_date = timezone.localdate(report.issued_at)
         review.save(update_fields=["final_report_date", "updated_at"])
@@ -153,11 +157,37 @@ def _final_report_issue(*, review: Review, by: User) -> FinalReport:
 
 
 @transaction.atomic
-def final_report_correct(*, review: Review, by: User) -> FinalReport:
-    """The kansli issues a corrected final report: the next version, replacing the current one."""
+def final_report_correct(*, review: Review, by: User, reason: str | None) -> FinalReport:
+    """The kansli issues a corrected final report: the next version, replacing the current one.
+    A correction says why (`reason`, shown in the version list and inside the report); an empty
+    or missing reason is refused."""
     require(by, "reviews.manage")
+    if reason is None:
+        raise ValidationError({"reason": not_sent(_("Reason for the correction"))})
+    reason = clean_text(reason).strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Describe why the final report is corrected, so that its readers know.")}
+        )
+    problem = too_long(
+        reason,
+        REASON_MAX_CHARS,
+        _("The reason may be at most %(limit)s characters long (now %(length)s)."),
+    )
+    if problem:
+        raise ValidationError({"reason": problem})
+    if missing := unshowable(reason):
+        raise ValidationError(
+            {
+                "reason": _(
+                    "The reason holds a character the report cannot show: %(characters)s. "
+                    "Write it without."
+                )
+                % {"characters": ", ".join(character_label(char) for char in missing)}
+            }
+        )
     review = _locked(review)
-    report = _final_report_issue(review=review, by=by)
+    report = _final_report_issue(review=review, by=by, reason=reason)
     report_announce(review=review, report=report)
     return report
 

@@ -16,6 +16,7 @@ from granska.actionplans.models import ActionPlan, Decision, FollowUpReport
 from granska.actionplans.services import plan_decidable
 from granska.grading.vocabulary import Grade
 from granska.lifecycle import Status
+from granska.reports.issuing import PLAN_ACCEPTED_REASON
 from granska.reviews.models import Review
 from granska.workflow.announce import followup_more_announce, plan_accepted_announce
 from granska.workflow.facts import review_facts
@@ -36,7 +37,7 @@ def plan_accept(*, plan: ActionPlan, by: User) -> ActionPlan:
     plan = plan_accept_record(plan=plan, by=by)
     review = Review.objects.select_for_update().get(pk=plan.review_id)
     _move(review=review, target=Status.UPPFOLJNING, by=by, actors=actors_of(by, review))
-    _final_report_issue(review=review, by=by)
+    _final_report_issue(review=review, by=by, reason=PLAN_ACCEPTED_REASON)
     plan_accepted_announce(plan)
     return plan
 
