@@ -178,8 +178,8 @@ def store(review: Review, people: People, fields: Texts) -> ReportData:
     return report_data(Review.objects.get(pk=review.pk))
 
 
-# pdfium reads "®" in a right-to-left run as "R" ("A®A" reads back as written, "א®A" as "אRA"),
-# though the PDF names the glyph U+00AE; the two are counted as one character here.
+# pdfium reads "®" in a right-to-left run as "R" ("A®A" reads back as written, "א®A" as "אRA",
+# even in a bare Typst document): the two are counted as one character here.
 PDFIUM_RTL_READINGS = str.maketrans({"\u00ae": "R"})
 
 
