@@ -26,11 +26,11 @@ from granska.grading.vocabulary import Outcome
 from granska.lifecycle import Status
 from granska.reports.models import DraftComment
 from granska.reports.services import draft_comment_add
-from granska.reviews.models import Assignment, ObserverScope, Review
+from granska.reviews.models import Affiliation, Assignment, ObserverScope, Review
 from granska.reviews.services import review_create, summary_fingerprint
 from granska.workflow.plans import plan_accept
 from tests.builders import assess, inspectors_complete, kansli_user, plan_written, walk
-from tests.factories import SpecialtyFactory, UnitFactory, UserFactory
+from tests.factories import CareProviderFactory, SpecialtyFactory, UnitFactory, UserFactory
 
 ROLES = (
     "anonymous",
@@ -307,6 +307,114 @@ TABLE: dict[str, Url] = {
     ),
     "actionplans:overview": Url(lambda r: reverse("actionplans:overview"), GET=KANSLI_ONLY),
     "actionplans:overview-csv": Url(lambda r: reverse("actionplans:overview-csv"), GET=KANSLI_ONLY),
+}
+
+# ---- The kansli's registers (/register/): the kansli only; a done POST is redirected. ----------
+KANSLI_REDIRECT = KANSLI_ONLY | {"kansli": REDIRECT}
+
+
+def observer_of(review: Review) -> int:
+    """The observer whose scope covers the review (the people fixture's)."""
+    return ObserverScope.objects.filter(specialty=review.specialty).values_list(
+        "observer_id", flat=True
+    )[0]
+
+
+def unit_form(review: Review) -> dict[str, Any]:
+    unit = review.unit
+    return {
+        "name": unit.name,
+        "kind": unit.kind,
+        "care_provider": unit.care_provider_id,
+        "region": unit.region_id,
+        "specialty": unit.specialty_id,
+        "version": str(unit.version),
+    }
+
+
+def tie_of(review: Review) -> list[int]:
+    inspector = review.assignments.get().inspector_id
+    tie = Affiliation.objects.create(inspector_id=inspector, care_provider=CareProviderFactory())
+    return [inspector, tie.pk]
+
+
+def scope_of(review: Review) -> list[int]:
+    observer = observer_of(review)
+    return [
+        observer,
+        ObserverScope.objects.filter(observer_id=observer).values_list("pk", flat=True)[0],
+    ]
+
+
+def same_name(register: str) -> Callable[[Review], dict[str, Any]]:
+    return lambda r: {"name": str(getattr(r.unit, register))}
+
+
+TABLE |= {
+    "registers:index": Url(lambda r: reverse("registers:index"), GET=KANSLI_ONLY),
+    "registers:unit": Url(
+        lambda r: reverse("registers:unit", args=[r.unit_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=unit_form,
+    ),
+    "registers:care-providers": Url(
+        lambda r: reverse("registers:care-providers"),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"name": "Norrlandsvården AB"},
+    ),
+    "registers:care-provider": Url(
+        lambda r: reverse("registers:care-provider", args=[r.unit.care_provider_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=same_name("care_provider"),
+    ),
+    "registers:regions": Url(
+        lambda r: reverse("registers:regions"),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"name": "Region Fjällbygd"},
+    ),
+    "registers:region": Url(
+        lambda r: reverse("registers:region", args=[r.unit.region_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=same_name("region"),
+    ),
+    "registers:specialties": Url(
+        lambda r: reverse("registers:specialties"),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"name": "Sömnmedicin", "confirm_similar": "on"},
+    ),
+    "registers:specialty": Url(
+        lambda r: reverse("registers:specialty", args=[r.unit.specialty_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=same_name("specialty"),
+    ),
+    "registers:inspectors": Url(lambda r: reverse("registers:inspectors"), GET=KANSLI_ONLY),
+    "registers:inspector": Url(
+        lambda r: reverse("registers:inspector", args=[r.assignments.get().inspector_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"unit": r.unit_id},
+    ),
+    "registers:affiliation-remove": Url(
+        lambda r: reverse("registers:affiliation-remove", args=tie_of(r)), POST=KANSLI_REDIRECT
+    ),
+    "registers:observers": Url(lambda r: reverse("registers:observers"), GET=KANSLI_ONLY),
+    "registers:observer": Url(
+        lambda r: reverse("registers:observer", args=[observer_of(r)]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"region": r.unit.region_id},
+    ),
+    "registers:observer-scope-remove": Url(
+        lambda r: reverse("registers:observer-scope-remove", args=scope_of(r)),
+        POST=KANSLI_REDIRECT,
+    ),
 }
 
 # ---- Accounts (django-allauth under /konto/): every named URL allauth includes. ----------------

@@ -7,6 +7,7 @@ urlpatterns = [
     path("granskningar/", include("granska.web.urls.reviews")),
     path("granskningar/", include("granska.web.urls.reports")),
     path("rapporter/", include("granska.web.urls.published")),
+    path("register/", include("granska.web.urls.registers")),
     path("", include("granska.web.urls.plans")),
     # django-allauth: login, logout, password reset and change, TOTP and recovery codes.
     path("konto/", include("allauth.urls")),

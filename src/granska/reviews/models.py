@@ -176,6 +176,9 @@ class Unit(models.Model):
     calendar_token = models.CharField(
         _("calendar token"), max_length=64, unique=True, default=calendar_token_new
     )
+    # Raised by every change through `registers.unit_change`, so that a change based on an
+    # older version is caught instead of silently overwriting another kansli's.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("unit")
