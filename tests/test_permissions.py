@@ -313,11 +313,18 @@ TABLE: dict[str, Url] = {
 KANSLI_REDIRECT = KANSLI_ONLY | {"kansli": REDIRECT}
 
 
+def observer_scope(review: Review) -> ObserverScope:
+    """A scope covering the review (the people fixture's observer's, or a new observer's)."""
+    scope = ObserverScope.objects.filter(specialty=review.specialty).first()
+    if scope is None:
+        scope = ObserverScope.objects.create(
+            observer=UserFactory(role=Role.OBSERVATOR), specialty=review.specialty
+        )
+    return scope
+
+
 def observer_of(review: Review) -> int:
-    """The observer whose scope covers the review (the people fixture's)."""
-    return ObserverScope.objects.filter(specialty=review.specialty).values_list(
-        "observer_id", flat=True
-    )[0]
+    return observer_scope(review).observer_id
 
 
 def unit_form(review: Review) -> dict[str, Any]:
@@ -339,11 +346,8 @@ def tie_of(review: Review) -> list[int]:
 
 
 def scope_of(review: Review) -> list[int]:
-    observer = observer_of(review)
-    return [
-        observer,
-        ObserverScope.objects.filter(observer_id=observer).values_list("pk", flat=True)[0],
-    ]
+    scope = observer_scope(review)
+    return [scope.observer_id, scope.pk]
 
 
 def same_name(register: str) -> Callable[[Review], dict[str, Any]]:
@@ -405,6 +409,21 @@ TABLE |= {
         lambda r: reverse("registers:affiliation-remove", args=tie_of(r)), POST=KANSLI_REDIRECT
     ),
     "registers:observers": Url(lambda r: reverse("registers:observers"), GET=KANSLI_ONLY),
+    # Inviting people is the kansli's; the form without its fields is shown again (422).
+    "registers:people": Url(
+        lambda r: reverse("registers:people"), GET=KANSLI_ONLY, POST=KANSLI_ONLY | {"kansli": 422}
+    ),
+    "registers:invitation-renew": Url(
+        lambda r: reverse("registers:invitation-renew", args=[r.unit.members.get().pk]),
+        POST=KANSLI_REDIRECT,
+    ),
+    # The invitation's link is its own key: one that opens no invitation is not found, for
+    # everyone (tests/accounts/test_invitations.py follows a real one).
+    "invitation_accept": Url(
+        lambda r: reverse("invitation_accept", args=["ogiltig"]),
+        GET=dict.fromkeys(ROLES, NOT_FOUND),
+        POST=dict.fromkeys(ROLES, NOT_FOUND),
+    ),
     "registers:observer": Url(
         lambda r: reverse("registers:observer", args=[observer_of(r)]),
         GET=KANSLI_ONLY,

@@ -243,6 +243,36 @@ class AssignForm(forms.Form):
         field.widget.choices = field.choices  # the iterator reads the labels and empty label above
 
 
+class InvitationForm(forms.Form):
+    """Inviting a person by e-mail (`accounts.invitations.invitation_send` checks it)."""
+
+    full_name = forms.CharField(label=_("Name"), widget=forms.TextInput(attrs={"maxlength": 200}))
+    email = forms.CharField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "maxlength": 254}),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class InvitationAcceptForm(forms.Form):
+    """The invited person's own password, twice."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 8 characters, not only digits, not a common password and not like your "
+            "name or e-mail address."
+        ),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
 SUMMARY_FIELDS = ("strengths", "weaknesses", "improvements")
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import granska.converters  # noqa: F401 - registers the path converters used below
-from granska.web.views import registers
+from granska.web.views import invitations, registers
 
 app_name = "registers"
 
@@ -35,6 +35,12 @@ urlpatterns = [
         "inspektorer/<id:pk>/anknytningar/<id:affiliation_pk>/ta-bort/",
         registers.affiliation_remove_view,
         name="affiliation-remove",
+    ),
+    path("personer/", invitations.people_view, name="people"),
+    path(
+        "personer/<id:pk>/ny-inbjudan/",
+        invitations.invitation_renew_view,
+        name="invitation-renew",
     ),
     path("observatorer/", registers.observer_list_view, name="observers"),
     path("observatorer/<id:pk>/", registers.observer_view, name="observer"),

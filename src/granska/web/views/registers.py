@@ -70,6 +70,7 @@ def index_view(request: HttpRequest) -> HttpResponse:
         "specialties": Specialty.objects.count(),
         "inspectors": User.objects.filter(role=Role.INSPEKTOR).count(),
         "observers": User.objects.filter(role=Role.OBSERVATOR).count(),
+        "people": User.objects.count(),
     }
     return render(request, "registers/index.html", {"counts": counts})
 
