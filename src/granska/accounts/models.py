@@ -80,8 +80,10 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     # Set for a person invited by e-mail: whatever their role, they set up TOTP before they
     # reach anything else, and give its code at every login after (accounts.middleware).
+    # db_default: rows written by code that predates the column (an older migration's state)
+    # get False too.
     totp_enrolment_required = models.BooleanField(
-        _("must use two-factor authentication"), default=False
+        _("must use two-factor authentication"), default=False, db_default=False
     )
 
     USERNAME_FIELD = "email"
