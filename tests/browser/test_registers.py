@@ -4,6 +4,7 @@ keyboard, narrowed by its search box (accents aside), and a near-duplicate warne
 import pytest
 from playwright.sync_api import Page, expect
 
+from granska.accounts.models import Role, User
 from granska.reviews.models import CareProvider, Unit
 from tests.browser.conftest import KANSLI, assert_accessible, log_in
 
@@ -44,3 +45,30 @@ def test_a_near_duplicate_provider_is_added_only_when_confirmed(page: Page) -> N
     page.get_by_label("Det är en annan: lägg till den ändå").check()
     page.get_by_role("button", name="Lägg till i registret").click()
     expect(page.locator("ul.messages")).to_contain_text("region Ostera är tillagd i registret.")
+
+
+def test_the_register_pages_have_no_serious_accessibility_violations(page: Page) -> None:
+    inspector = User.objects.filter(role=Role.INSPEKTOR).first()
+    observer = User.objects.filter(role=Role.OBSERVATOR).first()
+    assert inspector is not None
+    assert observer is not None
+    unit = Unit.objects.first()
+    assert unit is not None
+    paths = [
+        ("/register/", "Register"),
+        (f"/register/enheter/{unit.pk}/", unit.name),
+        ("/register/regioner/", "Regioner"),
+        ("/register/specialiteter/", "Specialiteter"),
+        ("/register/inspektorer/", "Inspektörer och deras anknytningar"),
+        (f"/register/inspektorer/{inspector.pk}/", inspector.full_name),
+        ("/register/observatorer/", "Observatörer och deras omfattning"),
+        (f"/register/observatorer/{observer.pk}/", observer.full_name),
+        ("/register/personer/", "Personer och inbjudningar"),
+    ]
+    log_in(page, KANSLI)
+    for path, heading in paths:
+        response = page.goto(path)
+        assert response is not None
+        assert response.status == 200, path
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        assert_accessible(page)
