@@ -422,6 +422,11 @@ TABLE |= {
     "invitation_accept": Url(
         lambda r: reverse("invitation_accept", args=["ogiltig"]),
         GET=dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+    # The password form of an opened invitation: without one in the session, nothing is found.
+    "invitation_password": Url(
+        lambda r: reverse("invitation_password"),
+        GET=dict.fromkeys(ROLES, NOT_FOUND),
         POST=dict.fromkeys(ROLES, NOT_FOUND),
     ),
     "registers:observer": Url(

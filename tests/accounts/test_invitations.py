@@ -85,7 +85,13 @@ def test_following_the_link_sets_the_password_then_totp_comes_before_anything_el
         invite(client, role="observator")
     token = link_in(mail.outbox[0])
     client.logout()
-    url = reverse("invitation_accept", args=[token])
+    link = reverse("invitation_accept", args=[token])
+    # The token leaves the address at once (for the server's log and any Referer).
+    response = client.get(link)
+    assert response.status_code == 302
+    url = reverse("invitation_password")
+    assert response["Location"] == url
+    assert token not in url
     response = client.get(url)
     assert response.status_code == 200
     assert "Välkommen till Granska, Eva Strand." in response.content.decode()
@@ -108,6 +114,7 @@ def test_following_the_link_sets_the_password_then_totp_comes_before_anything_el
     assert client.get(reverse("reviews:list")).status_code == 200
     # The link worked once.
     client.logout()
+    assert client.get(link).status_code == 404
     assert client.get(url).status_code == 404
     response = client.post(url, {"password": "Annat lösenord 123", "password_again": "x"})
     assert response.status_code == 404
@@ -128,8 +135,11 @@ def test_an_expired_link_opens_nothing_and_a_new_one_ends_the_old(
     new = link_in(mail.outbox[1])
     client.logout()
     assert client.get(reverse("invitation_accept", args=[old])).status_code == 404
-    assert client.get(reverse("invitation_accept", args=[new])).status_code == 200
+    assert client.get(reverse("invitation_accept", args=[new])).status_code == 302
+    assert client.get(reverse("invitation_password")).status_code == 200
     Invitation.objects.filter(user=user).update(expires_at=timezone.now())
+    # Expired while the form was open: the form finds nothing either.
+    assert client.get(reverse("invitation_password")).status_code == 404
     response = client.get(reverse("invitation_accept", args=[new]))
     assert response.status_code == 404
     assert "Inbjudningslänken har använts eller gått ut" in response.content.decode()

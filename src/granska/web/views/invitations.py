@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from granska.accounts.invitations import (
     invitation_accept,
@@ -78,11 +78,27 @@ def invitation_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("registers:people")
 
 
-@require_http_methods(["GET", "POST"])
+# The invitation's token, once its link is opened: kept in the session, so that it leaves the
+# address (and so the server's log and any Referer) before the person types anything.
+SESSION_TOKEN = "granska_invitation_token"  # noqa: S105 - the session key, not a secret
+
+
+@require_GET
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
-    """The invitation's link: the person sets their password, is logged in, and is sent on to
-    set up their authenticator (TOTP) before anything else."""
-    invitation = invitation_valid(token)
+    """The invitation's link: a valid token goes into the session and the person on to the
+    password form, at an address without it."""
+    if invitation_valid(token) is None:
+        return render(request, "account/invitation_invalid.html", status=404)
+    request.session[SESSION_TOKEN] = token
+    return redirect("invitation_password")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_password_view(request: HttpRequest) -> HttpResponse:
+    """The invited person sets their password, is logged in, and is sent on to set up their
+    authenticator (TOTP) before anything else."""
+    token = request.session.get(SESSION_TOKEN, "")
+    invitation = invitation_valid(token) if isinstance(token, str) else None
     if invitation is None:
         return render(request, "account/invitation_invalid.html", status=404)
     form = InvitationAcceptForm(request.POST if request.method == "POST" else None)
@@ -93,6 +109,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             for field, texts in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, texts)
         else:
+            del request.session[SESSION_TOKEN]
             login(request, user, backend=LOGIN_BACKEND)
             # As allauth records a login by password, and as a fresh one: the person has just
             # typed it, so setting up TOTP next asks for no second password prompt.
