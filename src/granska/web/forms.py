@@ -77,7 +77,8 @@ class UnitForm(forms.Form):
     specialty = forms.ModelChoiceField(label=_("Specialty"), queryset=Specialty.objects.all())
     contacts = forms.ModelMultipleChoiceField(
         label=_("Contacts"),
-        queryset=User.objects.filter(role=Role.VERKSAMHET, is_active=True),
+        # Inactive ones too: a change of the unit must not drop a contact nobody unticked.
+        queryset=User.objects.filter(role=Role.VERKSAMHET),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("The unit's people who log in to see its reviews and write its plan."),
