@@ -46,6 +46,7 @@ install: $(STAMP) node_modules/.package-lock.json
 run: $(STAMP)
 	$(BIN)/granska migrate --no-input
 	$(BIN)/granska catalog load
+	$(BIN)/granska specialties
 	$(BIN)/granska demo
 	$(BIN)/granska runserver $(ADDR)
 

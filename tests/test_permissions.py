@@ -26,11 +26,11 @@ from granska.grading.vocabulary import Outcome
 from granska.lifecycle import Status
 from granska.reports.models import DraftComment
 from granska.reports.services import draft_comment_add
-from granska.reviews.models import Assignment, ObserverScope, Review
+from granska.reviews.models import Affiliation, Assignment, ObserverScope, Review
 from granska.reviews.services import review_create, summary_fingerprint
 from granska.workflow.plans import plan_accept
 from tests.builders import assess, inspectors_complete, kansli_user, plan_written, walk
-from tests.factories import SpecialtyFactory, UnitFactory, UserFactory
+from tests.factories import CareProviderFactory, SpecialtyFactory, UnitFactory, UserFactory
 
 ROLES = (
     "anonymous",
@@ -319,6 +319,138 @@ TABLE: dict[str, Url] = {
     ),
     "actionplans:overview": Url(lambda r: reverse("actionplans:overview"), GET=KANSLI_ONLY),
     "actionplans:overview-csv": Url(lambda r: reverse("actionplans:overview-csv"), GET=KANSLI_ONLY),
+}
+
+# ---- The kansli's registers (/register/): the kansli only; a done POST is redirected. ----------
+KANSLI_REDIRECT = KANSLI_ONLY | {"kansli": REDIRECT}
+
+
+def observer_scope(review: Review) -> ObserverScope:
+    """A scope covering the review (the people fixture's observer's, or a new observer's)."""
+    scope = ObserverScope.objects.filter(specialty=review.specialty).first()
+    if scope is None:
+        scope = ObserverScope.objects.create(
+            observer=UserFactory(role=Role.OBSERVATOR), specialty=review.specialty
+        )
+    return scope
+
+
+def observer_of(review: Review) -> int:
+    return observer_scope(review).observer_id
+
+
+def unit_form(review: Review) -> dict[str, Any]:
+    unit = review.unit
+    return {
+        "name": unit.name,
+        "kind": unit.kind,
+        "care_provider": unit.care_provider_id,
+        "region": unit.region_id,
+        "specialty": unit.specialty_id,
+        "version": str(unit.version),
+    }
+
+
+def tie_of(review: Review) -> list[int]:
+    inspector = review.assignments.get().inspector_id
+    tie = Affiliation.objects.create(inspector_id=inspector, care_provider=CareProviderFactory())
+    return [inspector, tie.pk]
+
+
+def scope_of(review: Review) -> list[int]:
+    scope = observer_scope(review)
+    return [scope.observer_id, scope.pk]
+
+
+def same_name(register: str) -> Callable[[Review], dict[str, Any]]:
+    return lambda r: {"name": str(getattr(r.unit, register))}
+
+
+TABLE |= {
+    "registers:index": Url(lambda r: reverse("registers:index"), GET=KANSLI_ONLY),
+    "registers:unit": Url(
+        lambda r: reverse("registers:unit", args=[r.unit_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=unit_form,
+    ),
+    "registers:care-providers": Url(
+        lambda r: reverse("registers:care-providers"),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"name": "Norrlandsvården AB"},
+    ),
+    "registers:care-provider": Url(
+        lambda r: reverse("registers:care-provider", args=[r.unit.care_provider_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=same_name("care_provider"),
+    ),
+    "registers:regions": Url(
+        lambda r: reverse("registers:regions"),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"name": "Region Fjällbygd"},
+    ),
+    "registers:region": Url(
+        lambda r: reverse("registers:region", args=[r.unit.region_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=same_name("region"),
+    ),
+    "registers:specialties": Url(
+        lambda r: reverse("registers:specialties"),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"name": "Sömnmedicin", "confirm_similar": "on"},
+    ),
+    "registers:specialty": Url(
+        lambda r: reverse("registers:specialty", args=[r.unit.specialty_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=same_name("specialty"),
+    ),
+    "registers:inspectors": Url(lambda r: reverse("registers:inspectors"), GET=KANSLI_ONLY),
+    "registers:inspector": Url(
+        lambda r: reverse("registers:inspector", args=[r.assignments.get().inspector_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"unit": r.unit_id},
+    ),
+    "registers:affiliation-remove": Url(
+        lambda r: reverse("registers:affiliation-remove", args=tie_of(r)), POST=KANSLI_REDIRECT
+    ),
+    "registers:observers": Url(lambda r: reverse("registers:observers"), GET=KANSLI_ONLY),
+    # Inviting people is the kansli's; the form without its fields is shown again (422).
+    "registers:people": Url(
+        lambda r: reverse("registers:people"), GET=KANSLI_ONLY, POST=KANSLI_ONLY | {"kansli": 422}
+    ),
+    "registers:invitation-renew": Url(
+        lambda r: reverse("registers:invitation-renew", args=[r.unit.members.get().pk]),
+        POST=KANSLI_REDIRECT,
+    ),
+    # The invitation's link is its own key: one that opens no invitation is not found, for
+    # everyone (tests/accounts/test_invitations.py follows a real one).
+    "invitation_accept": Url(
+        lambda r: reverse("invitation_accept", args=["ogiltig"]),
+        GET=dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+    # The password form of an opened invitation: without one in the session, nothing is found.
+    "invitation_password": Url(
+        lambda r: reverse("invitation_password"),
+        GET=dict.fromkeys(ROLES, NOT_FOUND),
+        POST=dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+    "registers:observer": Url(
+        lambda r: reverse("registers:observer", args=[observer_of(r)]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"region": r.unit.region_id},
+    ),
+    "registers:observer-scope-remove": Url(
+        lambda r: reverse("registers:observer-scope-remove", args=scope_of(r)),
+        POST=KANSLI_REDIRECT,
+    ),
 }
 
 # ---- Accounts (django-allauth under /konto/): every named URL allauth includes. ----------------

@@ -17,10 +17,5 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         for label, name in THIRD_PARTY_SECTIONS.items():
             apps.get_app_config(label).verbose_name = name
-        # The background tasks' own admin is English through and through and shows each task's
-        # arguments (addresses among them); the worker's log is where a failed task is read.
-        from django.contrib import admin
-        from django_tasks_db.models import DBTaskResult
-
-        if admin.site.is_registered(DBTaskResult):
-            admin.site.unregister(DBTaskResult)
+        # Registers the app's permissions with django-rules.
+        from granska.accounts import rules  # noqa: F401

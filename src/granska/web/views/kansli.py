@@ -1,6 +1,6 @@
 """The kansli's pages: units, booking, inspectors, and moving a review through its lifecycle."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django import forms
 from django.contrib import messages
@@ -15,12 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from granska.accounts.models import User
 from granska.catalog.selectors import protocol_latest
 from granska.lifecycle import Status
-from granska.reviews.models import Unit
+from granska.reviews.models import Review, Unit
+from granska.reviews.registers import unit_register
 from granska.reviews.services import (
     inspector_unassign,
+    inspectors_with_ties,
     review_booking_change,
     review_create,
-    unit_register,
 )
 from granska.web.forms import AssignForm, BookingChangeForm, BookingForm, UnitForm
 from granska.web.views.common import changeable_review, request_user
@@ -38,6 +39,14 @@ from granska.workflow.moves import (
 def _require_kansli(request: HttpRequest) -> None:
     if not request_user(request).has_perm("reviews.manage"):
         raise PermissionDenied
+
+
+def assign_form_for(review: Review, assigned: Iterable[User]) -> AssignForm:
+    """The assign form of `review`: the inspectors tied to its unit, and those already
+    `assigned`, shown unavailable with the reason (two queries)."""
+    return AssignForm(
+        ties=inspectors_with_ties(review.unit), assigned={person.pk for person in assigned}
+    )
 
 
 def _form_errors(form: forms.Form, error: ValidationError) -> None:
@@ -58,7 +67,9 @@ def unit_list_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(unit)s is registered.") % {"unit": unit.name})
             return redirect("reviews:units")
-    units = Unit.objects.select_related("care_provider", "region", "specialty")
+    units = Unit.objects.select_related("care_provider", "region", "specialty").prefetch_related(
+        "members"
+    )
     status = 422 if form.errors else 200
     return render(request, "reviews/units.html", {"form": form, "units": units}, status=status)
 

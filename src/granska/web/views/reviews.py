@@ -11,13 +11,13 @@ from granska.notices.selectors import notices_for
 from granska.reviews.selectors import REVIEW_SORT_DEFAULT, review_list, review_overview
 from granska.web.forms import (
     REVIEW_COLUMNS,
-    AssignForm,
     BookingChangeForm,
     HistoryFilterForm,
     ReviewFilterForm,
 )
 from granska.web.paging import paged, sort_headers
 from granska.web.views.common import HtmxHttpRequest, request_user, visible_review
+from granska.web.views.kansli import assign_form_for
 from granska.workflow.history import (
     HISTORY_KINDS,
     history_filter,
@@ -67,6 +67,8 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     can_change = user.has_perm("reviews.change_review", review)
     manages = user.has_perm("reviews.manage")
+    inspectors = list(review.inspectors.all())
+    inspectors_open = review.status not in REPORT_FINAL
     return render(
         request,
         "reviews/review_detail.html",
@@ -75,17 +77,20 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             # The inspectors' work (findings, notes, suggestions, grades, narratives) is theirs and
             # the kansli's; the unit and observers read it in the report, when they may read that.
             "overview": review_overview(review) if can_change else None,
-            "inspectors": list(review.inspectors.all()),
+            "inspectors": inspectors,
             "can_change": can_change,
             "can_read_report": user.has_perm("reports.view_report", review),
             "can_edit": can_change and review.status in ASSESSMENT_OPEN,
             # Until the final report names them (the service refuses it after).
-            "inspectors_open": review.status not in REPORT_FINAL,
+            "inspectors_open": inspectors_open,
             "report_is_final": review.status in REPORT_FINAL,
             "plan": ActionPlan.objects.filter(review=review).first(),
             "manages": manages,
             "moves": review_moves(review, user) if can_change else [],
-            "assign_form": AssignForm() if manages else None,
+            # Offered while a place is free (two inspectors a review).
+            "assign_form": assign_form_for(review, inspectors)
+            if manages and inspectors_open and len(inspectors) < 2
+            else None,
             "booking_form": BookingChangeForm(
                 initial={"visit_date": review.visit_date, "publish_report": review.publish_report}
             )

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('accounts', '0002_invitations'),
         ('mfa', '0003_authenticator_type_uniq'),
     ]
 
