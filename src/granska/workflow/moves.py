@@ -153,10 +153,13 @@ class MoveOption:
     problems: list[str]
 
 
-def review_moves(review: Review, user: User) -> list[MoveOption]:
-    """The lifecycle moves `user` may choose from here, forward first, each with its problems."""
+def review_moves(
+    review: Review, user: User, *, facts: ReviewFacts | None = None
+) -> list[MoveOption]:
+    """The lifecycle moves `user` may choose from here, forward first, each with its problems
+    (from `facts` when the page has read them already)."""
     actors = actors_of(user, review)
-    facts = review_facts(review)
+    facts = facts or review_facts(review)
     return [
         MoveOption(
             target=move.target,
