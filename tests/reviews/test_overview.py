@@ -67,6 +67,7 @@ def test_the_review_page_reads_as_many_queries_for_a_small_review_as_for_a_large
     )
     counts = []
     for review in (small, large):
+        user: User | None
         if role == "kansli":
             user = UserFactory(role=Role.KANSLI)
         elif role == "inspector":
