@@ -246,3 +246,44 @@ def test_the_booking_page_names_a_bad_date_beside_its_field(protocol: ProtocolVe
     assert 'class="error-summary"' in html
     assert 'href="#id_visit_date"' in html
     assert 'id="id_visit_date_error"' in html
+
+
+@pytest.mark.parametrize(
+    ("status", "deviations"),
+    [
+        (Status.BOKAD, None),
+        (Status.BESOK, None),
+        (Status.UTKAST, {}),
+        (Status.FAKTAGRANSKNING, DEVIATIONS),
+        (Status.SLUTRAPPORT, {}),
+        (Status.HANDLINGSPLAN, DEVIATIONS),
+        (Status.UPPFOLJNING, DEVIATIONS),
+    ],
+)
+def test_the_overview_reads_the_same_facts_as_the_moves(
+    protocol: ProtocolVersion, status: str, deviations: dict[str, str] | None
+) -> None:
+    """The overview reads what the moves look at with its grid; it must agree with
+    `review_facts`, which the moves themselves check once more."""
+    from dataclasses import replace
+
+    from django.utils import timezone
+
+    from granska.reports.services import draft_comment_add
+    from granska.workflow.facts import review_facts
+    from granska.workflow.overview import review_overview_read
+
+    review = review_at(status, protocol, inspectors=_inspectors(), deviations=deviations)
+    if status == Status.FAKTAGRANSKNING:
+        contact = UserFactory(role=Role.VERKSAMHET)
+        review.unit.members.add(contact)
+        draft_comment_add(review=review, by=contact, section="A", text="Fel antal.")
+    read = review_overview_read(review, timezone.localdate(), grid=True).facts
+    expected = review_facts(review)
+    assert read is not None
+    if status != Status.FAKTAGRANSKNING:
+        # Counted only where a move from the state looks at them.
+        expected = replace(expected, unanswered_comments=0)
+    else:
+        assert expected.unanswered_comments == 1
+    assert read == expected
