@@ -287,3 +287,24 @@ def test_the_overview_reads_the_same_facts_as_the_moves(
     else:
         assert expected.unanswered_comments == 1
     assert read == expected
+
+
+def test_my_reviews_mark_what_the_unit_is_late_with(protocol: ProtocolVersion) -> None:
+    review, contact = _plan_review(protocol, Status.UPPFOLJNING)
+    home = reverse("reviews:home")
+    assert "Försenad" not in text(_client(contact).get(home))
+    with time_machine.travel(datetime.datetime(2027, 7, 15, 9, tzinfo=datetime.UTC)):
+        page = text(_client(contact).get(home))
+    assert review.unit.name in page
+    assert "Försenad sedan 2027-06-30" in page
+
+
+def test_my_reviews_mark_a_plan_past_its_deadline(protocol: ProtocolVersion) -> None:
+    review, contact = _plan_review(protocol, Status.HANDLINGSPLAN)
+    due = ActionPlan.objects.get(review=review).due_date
+    later = datetime.datetime.combine(
+        due + datetime.timedelta(days=1), datetime.time(9), datetime.UTC
+    )
+    with time_machine.travel(later):
+        page = text(_client(contact).get(reverse("reviews:home")))
+    assert f"Försenad sedan {due.isoformat()}" in page

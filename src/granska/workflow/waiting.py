@@ -8,12 +8,14 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, Min, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from granska.accounts.models import Role, User
+from granska.actionplans.lateness import plan_late_since
 from granska.actionplans.models import ActionItem, ActionPlan, FollowUp, FollowUpReport, PlanStatus
 from granska.lifecycle import Status
 from granska.reviews.models import Review
@@ -37,10 +39,16 @@ class Standing:
 class MyReview:
     review: Review
     waiting: str  # what waits for this person, "" when nothing does
+    late_since: datetime.date | None = None  # the earliest date the unit has let pass
 
 
-def my_reviews(user: User) -> list[MyReview]:
-    """The person's reviews still running, each with what waits for them."""
+def my_reviews(user: User, today: datetime.date | None = None) -> list[MyReview]:
+    """The person's reviews still running, each with what waits for them and since when the
+    unit is late with it."""
+    today = today or timezone.localdate()
+    accepted_items = ActionItem.objects.filter(
+        plan__review=OuterRef("pk"), plan__status=PlanStatus.GODKAND
+    ).exclude(followup=FollowUp.CONFIRMED)
     reviews = (
         reviews_visible_to(user)
         .exclude(status=Status.AVSLUTAD)
@@ -54,6 +62,15 @@ def my_reviews(user: User) -> list[MyReview]:
                 ActionItem.objects.filter(
                     plan__review=OuterRef("pk"), followup__in=(FollowUp.OPEN, FollowUp.MORE)
                 )
+            ),
+            # As `actionplans.lateness` counts it: a completion passed while nothing is
+            # reported, a follow-up passed until it is confirmed.
+            completion_late=_earliest(
+                accepted_items.filter(followup=FollowUp.OPEN, completion_date__lt=today),
+                "completion_date",
+            ),
+            followup_late=_earliest(
+                accepted_items.filter(followup_date__lt=today), "followup_date"
             ),
         )
         .order_by("visit_date", "pk")
@@ -76,8 +93,25 @@ def my_reviews(user: User) -> list[MyReview]:
             waiting = _inspector_waiting(standing)
         elif user.role == Role.VERKSAMHET:
             waiting = _unit_waiting(standing)
-        items.append(MyReview(review=review, waiting=waiting))
+        plan = standing.plan
+        passed = [
+            day
+            for day in (
+                plan_late_since(plan, today) if plan is not None else None,
+                getattr(review, "completion_late", None),
+                getattr(review, "followup_late", None),
+            )
+            if day is not None
+        ]
+        items.append(MyReview(review=review, waiting=waiting, late_since=min(passed, default=None)))
     return items
+
+
+def _earliest(rows: QuerySet[Any], field: str) -> Subquery:
+    """The earliest `field` of `rows` (filtered on the outer review) as an annotation."""
+    return Subquery(
+        rows.order_by().values(group=Value(1)).annotate(first=Min(field)).values("first")
+    )
 
 
 def _ungraded_count(review: Review) -> int:
