@@ -145,40 +145,53 @@ def check(
 
 
 # ---- The review page (/granskningar/<id>/) -----------------------------------------------------
+# The overview: where the review stands, what waits for whom, the grades as a grid, the ways to
+# the areas, the report, the plan and the history. The findings, notes and texts themselves are
+# on the area pages (below), never on the overview.
 REVIEW_MARKERS: dict[str, Markers] = {
-    # "Work on the review": the links to assess, the history, the moves; for the kansli the
-    # booking and the inspectors.
-    "work": html('class="workflow"'),
+    "steps": html('<ol class="steps">'),
+    # What waits for whom: the unit reads its own line; an observer none.
+    "waiting": html('class="panel waiting"'),
+    # "Work on the review": the moves and the history; for the kansli the booking and the
+    # inspectors.
+    "work": html('class="workflow panel"'),
     "assess": lambda r: f'href="{reverse("reviews:assessment", args=[r.pk, "A"])}"',
+    "read-area": lambda r: f'href="{reverse("reviews:recorded-area", args=[r.pk, "A"])}"',
+    "recorded": lambda r: f'href="{reverse("reviews:recorded", args=[r.pk])}"',
     "history": lambda r: f'href="{reverse("reviews:history", args=[r.pk])}"',
     "move": action("reviews:move"),
-    "booking": action("reviews:booking-change"),
+    "booking": lambda r: f'href="{reverse("reviews:booking-change", args=[r.pk])}"',
     # Assigning or removing an inspector: the forms post under the review's inspectors' URL.
     "assign": lambda r: f'action="{reverse("reviews:assign", args=[r.pk])}',
-    # The inspectors' internal data: findings with their notes, suggested and set grades.
+    # The inspectors' working material never reaches the overview, for anyone.
     "findings": html('<table class="criteria">'),
-    "grades": html('<table class="grades">'),
+    "notes": html('class="source"'),
+    # The grades per area and regulation, set by the inspectors.
+    "grades": html('<table class="grade-grid">'),
     "report": lambda r: f'href="{reverse("reports:html", args=[r.pk])}"',
     "plan": lambda r: f'href="{reverse("actionplans:plan", args=[r.pk])}"',
 }
-INTERNAL = {"work", "history", "findings", "grades"}
+INTERNAL = {"steps", "waiting", "work", "history", "grades", "recorded"}
 KANSLI_WORK = INTERNAL | {"booking", "report"}
 INSPECTOR_WORK = INTERNAL | {"report"}
 
 
 def review_page_expected(state: str) -> dict[str, int | set[str]]:
-    editable = {"assess"} if state in DRAFT_STATES else set()
+    # Each area's page: the assessment while it is open, the assessment as saved after.
+    area = {"assess"} if state in DRAFT_STATES else {"read-area"}
     plan = {"plan"} if state in PLAN_STATES else set()
     kansli_moves = {"move"} if state in {*DRAFT_STATES, "slutrapport"} else set()
     inspector_moves = {"move"} if state in {"besok", "utkast", "faktagranskning"} else set()
     final = state not in DRAFT_STATES
     return {
         # The inspectors are assigned or removed until the final report names them.
-        "kansli": KANSLI_WORK | editable | plan | kansli_moves | (set() if final else {"assign"}),
-        "inspector": INSPECTOR_WORK | editable | plan | inspector_moves,
+        "kansli": KANSLI_WORK | area | plan | kansli_moves | (set() if final else {"assign"}),
+        "inspector": INSPECTOR_WORK | area | plan | inspector_moves,
         # The unit reads the draft from the faktagranskning on, an observer the final report.
-        "unit": plan | ({"report"} if final or state == "faktagranskning" else set()),
-        "observer": plan | ({"report"} if final else set()),
+        "unit": {"steps", "waiting"}
+        | plan
+        | ({"report"} if final or state == "faktagranskning" else set()),
+        "observer": {"steps"} | plan | ({"report"} if final else set()),
     }
 
 

@@ -182,6 +182,11 @@ TABLE: dict[str, Url] = {
         lambda r: reverse("reviews:units"), GET=KANSLI_ONLY, POST=KANSLI_ONLY | {"kansli": 422}
     ),
     "reviews:history": Url(lambda r: reverse("reviews:history", args=[r.pk]), GET=WORKERS),
+    # The assessment as saved, to read: for those who work on the review, in every state.
+    "reviews:recorded": Url(lambda r: reverse("reviews:recorded", args=[r.pk]), GET=WORKERS),
+    "reviews:recorded-area": Url(
+        lambda r: reverse("reviews:recorded-area", args=[r.pk, "A"]), GET=WORKERS
+    ),
     "reviews:summary": Url(
         lambda r: reverse("reviews:summary", args=[r.pk]),
         GET=WORKERS,
@@ -221,6 +226,7 @@ TABLE: dict[str, Url] = {
     ),
     "reviews:booking-change": Url(
         lambda r: reverse("reviews:booking-change", args=[r.pk]),
+        GET=KANSLI_ONLY,
         POST=KANSLI_ONLY | {"kansli": REDIRECT},
         data=lambda r: {"visit_date": "2027-05-04", "publish_report": "on"},
     ),

@@ -51,7 +51,9 @@ def test_kansli_opens_a_review_from_the_list(page: Page) -> None:
 
     expect(page.get_by_role("heading", level=1)).to_have_text(OTHER_UNIT)
     assert page.url.endswith(review_url(OTHER_UNIT))
-    expect(page.get_by_role("heading", name="Sammanfattning", exact=True)).to_be_visible()
+    # The overview: where the review stands and its grades; the assessment is on the area pages.
+    expect(page.get_by_role("heading", name="Var granskningen står")).to_be_visible()
+    expect(page.locator("table.grade-grid")).to_be_visible()
 
 
 def test_language_switch_goes_to_english_and_back_to_swedish(page: Page) -> None:

@@ -127,17 +127,24 @@ def test_review_page_shows_areas_criteria_findings_and_grades(
         regulation="SOSFS 2015:8",
         grade="D",
     )
-    page = text(logged_in(client, kansli).get(reverse("reviews:detail", args=[review.pk])))
+    logged_in(client, kansli)
+    overview = text(client.get(reverse("reviews:detail", args=[review.pk])))
     for area in protocol.areas.all():
-        assert f"{area.code}. {area.title}" in page
-    for criterion in protocol.criteria.all():
-        assert criterion.text in page, criterion.code
+        assert f"{area.code}. {area.title}" in overview
+    # The findings are on each area's page of the assessment as saved.
+    pages = {
+        area.code: text(client.get(reverse("reviews:recorded-area", args=[review.pk, area.code])))
+        for area in protocol.areas.all()
+    }
+    for criterion in protocol.criteria.select_related("area"):
+        assert criterion.text in pages[criterion.area.code], criterion.code
+    page = " ".join(pages.values())
     assert "Inga dokumenterade bedömningar." in page
     assert "ej uppfyllt" in page
     assert "endast 2021" in page
     assert "endast 2015" in page
-    assert "STRUKTUR" in page
-    assert "PROCESS" in page
+    assert "STRUKTUR" in overview
+    assert "PROCESS" in overview
     assert "Ej bedömda: E1, E2, E3" in page
 
 
@@ -147,7 +154,11 @@ def test_review_page_leaves_out_criteria_of_a_regulation_out_of_scope(
     review = review_create(
         by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
     )
-    page = text(logged_in(client, kansli).get(reverse("reviews:detail", args=[review.pk])))
+    logged_in(client, kansli)
+    page = " ".join(
+        text(client.get(reverse("reviews:recorded-area", args=[review.pk, code])))
+        for code in ("E", "G")
+    )
     only_2021 = protocol.criteria.filter(code__in=["E7", "G11"])
     assert only_2021.count() == 2
     for criterion in only_2021:
@@ -163,7 +174,7 @@ def test_review_page_in_english(client: Client, kansli: User, protocol: Protocol
     )
     logged_in(client, kansli)
     client.post(reverse("set_language"), {"language": "en"})
-    page = text(client.get(reverse("reviews:detail", args=[review.pk])))
+    page = text(client.get(reverse("reviews:recorded-area", args=[review.pk, "E"])))
     assert "Not assessed" in page
     assert "Ej bedömda" not in page
 

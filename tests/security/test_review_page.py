@@ -87,22 +87,46 @@ def test_readers_never_see_the_working_material_on_the_review_page(
     for secret in WORKING_MATERIAL:
         assert secret not in html, f"{reader} sees {secret!r} in {status}"
     assert 'class="grades"' not in html
+    assert 'class="grade-grid"' not in html
     assert review.unit.name in html
 
 
-@pytest.mark.parametrize("status", [Status.BESOK, Status.UTKAST, Status.FAKTAGRANSKNING])
+@pytest.mark.parametrize(
+    "status", [Status.BESOK, Status.UTKAST, Status.FAKTAGRANSKNING, Status.SLUTRAPPORT]
+)
 @pytest.mark.parametrize("worker", ["kansli", "inspector"])
-def test_those_who_work_on_the_review_see_it_all(
+def test_those_who_work_on_the_review_read_it_all_on_the_area_pages(
     protocol: ProtocolVersion, status: str, worker: str
 ) -> None:
+    """The overview shows the grades as a grid; the findings, notes, narratives, reasons and
+    the summary are on the pages of the assessment as saved, in every state."""
     review = _review(protocol, status)
-    html = (
-        _client(_people(review)[worker])
-        .get(reverse("reviews:detail", args=[review.pk]))
-        .content.decode()
-    )
+    client = _client(_people(review)[worker])
+    overview = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
+    assert 'class="grade-grid"' in overview
     for secret in WORKING_MATERIAL:
-        assert secret in html
+        assert secret not in overview
+    area = client.get(reverse("reviews:recorded-area", args=[review.pk, "B"])).content.decode()
+    summary = client.get(reverse("reviews:recorded", args=[review.pk])).content.decode()
+    for secret in (NOTE, NARRATIVE, REASON):
+        assert secret in area
+    assert STRENGTH in summary
+
+
+@pytest.mark.parametrize("reader", ["unit", "observer"])
+def test_readers_never_reach_the_assessment_as_saved(
+    protocol: ProtocolVersion, reader: str
+) -> None:
+    review = _review(protocol, Status.AVSLUTAD)
+    client = _client(_people(review)[reader])
+    for page in (
+        reverse("reviews:recorded", args=[review.pk]),
+        reverse("reviews:recorded-area", args=[review.pk, "B"]),
+    ):
+        response = client.get(page)
+        assert response.status_code == 403
+        for secret in WORKING_MATERIAL:
+            assert secret not in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -387,10 +387,13 @@ class MoveOption:
     confirms: bool = False
 
 
-def review_moves(review: Review, user: User) -> list[MoveOption]:
-    """The lifecycle moves `user` may choose from here, forward first, each with its problems."""
+def review_moves(
+    review: Review, user: User, *, facts: ReviewFacts | None = None
+) -> list[MoveOption]:
+    """The lifecycle moves `user` may choose from here, forward first, each with its problems
+    (from `facts` when the page has read them already)."""
     actors = actors_of(user, review)
-    facts = review_facts(review)
+    facts = facts or review_facts(review)
     return [
         MoveOption(
             target=move.target,

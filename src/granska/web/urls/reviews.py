@@ -13,6 +13,8 @@ urlpatterns = [
     path("enheter/", kansli.unit_list_view, name="units"),
     path("<id:pk>/", pages.review_detail_view, name="detail"),
     path("<id:pk>/historik/", pages.history_view, name="history"),
+    path("<id:pk>/bedomning/", pages.assessment_read_view, name="recorded"),
+    path("<id:pk>/bedomning/<area:code>/", pages.assessment_read_view, name="recorded-area"),
     path("<id:pk>/sammanfattning/", assessment.summary_view, name="summary"),
     path("<id:pk>/omrade/<area:code>/", assessment.assessment_view, name="assessment"),
     path(

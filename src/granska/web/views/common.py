@@ -19,11 +19,12 @@ def request_user(request: HttpRequest) -> User:
     return request.user
 
 
-def visible_review(request: HttpRequest, pk: int) -> Review:
-    """The review, if the person may read it; 404 otherwise, so that its existence stays hidden."""
+def visible_review(request: HttpRequest, pk: int, *related: str) -> Review:
+    """The review, if the person may read it; 404 otherwise, so that its existence stays hidden.
+    `related` names more of what hangs from it to read in the same query."""
     return get_object_or_404(
         reviews_visible_to(request_user(request)).select_related(
-            "unit", "unit__region", "unit__care_provider", "specialty", "protocol"
+            "unit", "unit__region", "unit__care_provider", "specialty", "protocol", *related
         ),
         pk=pk,
     )

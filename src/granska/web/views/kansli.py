@@ -1,6 +1,6 @@
 """The kansli's pages: units, booking, inspectors, and moving a review through its lifecycle."""
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 
 from django import forms
 from django.contrib import messages
@@ -196,34 +196,37 @@ def move_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reviews:detail", pk=review.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def booking_change_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The kansli changes the visit date or the publication of the final report."""
+    """The kansli changes the visit date or the publication of the final report, on a page of
+    its own: a refused change is shown again with each error beside its field and named in the
+    summary above the form."""
     _require_kansli(request)
     review = changeable_review(request, pk)
+    if request.method == "GET":
+        form = BookingChangeForm(
+            initial={"visit_date": review.visit_date, "publish_report": review.publish_report}
+        )
+        return render(request, "reviews/booking_change.html", {"review": review, "form": form})
     form = BookingChangeForm(request.POST)
     if form.is_valid():
         try:
             review_booking_change(by=request_user(request), review=review, **form.cleaned_data)
         except ValidationError as error:
-            _field_messages(request, form, error.message_dict)
+            _form_errors(form, error)
         else:
             messages.success(request, _("The booking is changed."))
-    else:
-        _field_messages(
-            request,
-            form,
-            {field: [str(e) for e in errors] for field, errors in form.errors.items()},
-        )
-    return redirect("reviews:detail", pk=review.pk)
-
-
-def _field_messages(
-    request: HttpRequest, form: forms.Form, errors: Mapping[str, Sequence[str]]
-) -> None:
-    """Each error as a message naming its field, since the page shows them above the form."""
-    for field, texts in errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for text in texts:
-            messages.error(request, f"{label}: {text}" if label else text)
+            return redirect("reviews:detail", pk=review.pk)
+    errors = [
+        (form[field].id_for_label if field in form.fields else "", label, text)
+        for field, texts in form.errors.items()
+        for label in [form.fields[field].label if field in form.fields else ""]
+        for text in texts
+    ]
+    return render(
+        request,
+        "reviews/booking_change.html",
+        {"review": review, "form": form, "errors": errors},
+        status=422,
+    )

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from granska.accounts.models import User
 from granska.actionplans.attachments import ACCEPTED_EXTENSIONS
 from granska.actionplans.calendar import calendar_render
+from granska.actionplans.causes import item_causes
+from granska.actionplans.lateness import item_late_since, plan_late_since
 from granska.actionplans.models import (
     ActionItem,
     ActionPlan,
@@ -97,6 +99,8 @@ def _render(
             return []
         return [text for name in names for text in form_errors.get(name, [])]
 
+    today = timezone.localdate()
+    causes = item_causes(review, items)
     rows = []
     for item in items:
         typed_item = submitted.get(item.pk) if submitted else None
@@ -134,6 +138,8 @@ def _render(
                 "report_errors": errors_in(report_form, "text", "attachment"),
                 "answer_typed": typed_in(confirm_form, "comment") if awaiting else "",
                 "answer_errors": errors_in(confirm_form, "comment", "decision") if awaiting else [],
+                "cause": causes[item.pk],
+                "late_since": item_late_since(item, plan, today),
             }
         )
     may_write = user.has_perm("actionplans.write_plan", review)
@@ -157,6 +163,7 @@ def _render(
         "calendar_url": settings.GRANSKA_SITE_URL
         + reverse("actionplans:calendar", args=[review.unit.calendar_token]),
         "next_review": review_next_due(review),
+        "plan_late": plan_late_since(plan, today),
         "FollowUp": FollowUp,
         "Decision": Decision,
         "attachment_accept": ",".join(ACCEPTED_EXTENSIONS),

@@ -1,22 +1,27 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from granska.actionplans.models import ActionPlan
 from granska.catalog.models import Area
 from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL
 from granska.notices.selectors import notices_for
 from granska.reviews.selectors import REVIEW_SORT_DEFAULT, review_list, review_overview
 from granska.web.forms import (
     REVIEW_COLUMNS,
-    BookingChangeForm,
     HistoryFilterForm,
     ReviewFilterForm,
 )
 from granska.web.paging import paged, sort_headers
-from granska.web.views.common import HtmxHttpRequest, request_user, visible_review
+from granska.web.views.common import (
+    HtmxHttpRequest,
+    changeable_review,
+    request_user,
+    visible_review,
+)
 from granska.web.views.kansli import assign_form_for
 from granska.workflow.history import (
     HISTORY_KINDS,
@@ -25,7 +30,8 @@ from granska.workflow.history import (
     review_history,
 )
 from granska.workflow.moves import review_moves
-from granska.workflow.waiting import my_reviews
+from granska.workflow.overview import review_overview_read
+from granska.workflow.waiting import my_reviews, review_waiting
 
 
 @require_GET
@@ -63,39 +69,73 @@ def review_list_view(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    review = visible_review(request, pk)
+    """The review's overview: where it stands in the lifecycle, what waits for whom, its grades
+    per area and regulation, and the ways to its areas, report, plan and history. The findings
+    and texts themselves are on the area pages."""
+    review = visible_review(request, pk, "action_plan")
     user = request_user(request)
     can_change = user.has_perm("reviews.change_review", review)
     manages = user.has_perm("reviews.manage")
-    inspectors = list(review.inspectors.all())
     inspectors_open = review.status not in REPORT_FINAL
+    # The inspectors' work (findings, grades, narratives) is theirs and the kansli's; the unit
+    # and observers read it in the report, when they may read that.
+    overview = review_overview_read(review, timezone.localdate(), grid=can_change)
+    can_edit = can_change and review.status in ASSESSMENT_OPEN
+    area_page = "reviews:assessment" if can_edit else "reviews:recorded-area"
     return render(
         request,
         "reviews/review_detail.html",
         {
             "review": review,
-            # The inspectors' work (findings, notes, suggestions, grades, narratives) is theirs and
-            # the kansli's; the unit and observers read it in the report, when they may read that.
-            "overview": review_overview(review) if can_change else None,
-            "inspectors": inspectors,
+            "steps": overview.steps,
+            "waiting": review_waiting(overview.standing, user, late_since=overview.unit_late),
+            "grid": overview.grid,
+            # Each area's page: the assessment while it is open, the assessment as saved after.
+            "area_links": [
+                (row, reverse(area_page, args=[review.pk, row.code])) for row in overview.grid.rows
+            ]
+            if overview.grid
+            else [],
+            "inspectors": overview.inspectors,
             "can_change": can_change,
             "can_read_report": user.has_perm("reports.view_report", review),
-            "can_edit": can_change and review.status in ASSESSMENT_OPEN,
+            "can_edit": can_edit,
             # Until the final report names them (the service refuses it after).
             "inspectors_open": inspectors_open,
             "report_is_final": review.status in REPORT_FINAL,
-            "plan": ActionPlan.objects.filter(review=review).first(),
+            "plan": overview.plan,
+            "plan_late": overview.plan_late,
             "manages": manages,
-            "moves": review_moves(review, user) if can_change else [],
+            "moves": review_moves(review, user, facts=overview.facts) if can_change else [],
             # Offered while a place is free (two inspectors a review).
-            "assign_form": assign_form_for(review, inspectors)
-            if manages and inspectors_open and len(inspectors) < 2
+            "assign_form": assign_form_for(review, overview.inspectors)
+            if manages and inspectors_open and len(overview.inspectors) < 2
             else None,
-            "booking_form": BookingChangeForm(
-                initial={"visit_date": review.visit_date, "publish_report": review.publish_report}
-            )
-            if manages
-            else None,
+        },
+    )
+
+
+@require_GET
+@login_required
+def assessment_read_view(request: HttpRequest, pk: int, code: str = "") -> HttpResponse:
+    """The assessment as recorded, for those who work on the review, in every state: the
+    summary, or one area's findings with their notes and sources, narrative and grades. While
+    the assessment is open it is written on the assessment page; this page only reads."""
+    review = changeable_review(request, pk)
+    overview = review_overview(review)
+    area = None
+    if code:
+        area = next((item for item in overview.areas if item.area.code == code), None)
+        if area is None:
+            raise Http404
+    return render(
+        request,
+        "reviews/recorded.html",
+        {
+            "review": review,
+            "areas": [item.area for item in overview.areas],
+            "item": area,
+            "can_edit": review.status in ASSESSMENT_OPEN,
         },
     )
 
