@@ -82,7 +82,8 @@ def test_page_fits_a_phone_and_is_accessible_for_every_reader(
         # A file (PDF, CSV, iCal, an attachment) has nothing to lay out; the browser would only
         # download it.
         answer = context.request.get(path)
-        if "text/html" not in answer.headers.get("content-type", ""):
+        download = "attachment" in answer.headers.get("content-disposition", "")
+        if download or "text/html" not in answer.headers.get("content-type", ""):
             if answer.status != 200:
                 problems.append(f"{role}: {answer.status}")
             context.close()

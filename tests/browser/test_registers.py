@@ -30,7 +30,7 @@ def test_kansli_registers_a_unit_choosing_its_provider_by_keyboard(page: Page) -
     page.get_by_label("Region", exact=True).select_option(label="Region Österå")
     page.get_by_label("Specialitet", exact=True).select_option(label="Allmänmedicin")
     page.get_by_role("button", name="Registrera enheten").click()
-    expect(page.locator("ul.messages")).to_contain_text("Vårdcentralen Kusten är registrerad.")
+    expect(page.locator(".messages")).to_contain_text("Vårdcentralen Kusten är registrerad.")
     assert Unit.objects.get(name="Vårdcentralen Kusten").care_provider.name == "Region Österå"
 
 
@@ -44,7 +44,7 @@ def test_a_near_duplicate_provider_is_added_only_when_confirmed(page: Page) -> N
     assert_accessible(page)
     page.get_by_label("Det är en annan: lägg till den ändå").check()
     page.get_by_role("button", name="Lägg till i registret").click()
-    expect(page.locator("ul.messages")).to_contain_text("region Ostera är tillagd i registret.")
+    expect(page.locator(".messages")).to_contain_text("region Ostera är tillagd i registret.")
 
 
 def test_the_register_pages_have_no_serious_accessibility_violations(page: Page) -> None:
