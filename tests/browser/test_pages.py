@@ -63,14 +63,14 @@ def test_language_switch_goes_to_english_and_back_to_swedish(page: Page) -> None
     expect(page.locator("html")).to_have_attribute("lang", "sv")
 
     page.get_by_label("Språk", exact=True).select_option("en")
-    page.get_by_role("button", name="Byt", exact=True).click()
+    page.get_by_role("button", name="Byt språk", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Reviews")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.url.endswith("/granskningar/")  # back on the page where the switch was made
 
     page.get_by_label("Language", exact=True).select_option("sv")
-    page.get_by_role("button", name="Change", exact=True).click()
+    page.get_by_role("button", name="Change language", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Granskningar")
     expect(page.locator("html")).to_have_attribute("lang", "sv")

@@ -67,7 +67,7 @@ def test_comments_are_refused_outside_the_fact_check_and_on_unknown_sections(
     assert error.value.message_dict == {"section": ["Välj ett avsnitt i rapporten."]}
     with pytest.raises(ValidationError) as error:
         draft_comment_add(review=review, by=people.contact, section="A", text="  ")
-    assert error.value.message_dict == {"text": ["Skriv kommentaren."]}
+    assert error.value.message_dict == {"text": ["Ange din kommentar."]}
     review = review_move(review=review, target=Status.UTKAST, by=people.kansli)
     with pytest.raises(ValidationError) as error:
         draft_comment_add(review=review, by=people.contact, section="A", text="Fel.")
