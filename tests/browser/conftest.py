@@ -79,11 +79,21 @@ def browser(playwright_sync: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+# The widths a person's main task is tried at: a computer's screen and a phone's.
+WIDTHS = [pytest.param(1280, id="1280px"), pytest.param(390, id="390px")]
+
+
 @pytest.fixture
-def page(browser: Browser, live_server: Any, transactional_db: None) -> Iterator[Page]:
-    """A page in its own context (no cookies shared between tests), based at the live server."""
+def page(
+    request: pytest.FixtureRequest, browser: Browser, live_server: Any, transactional_db: None
+) -> Iterator[Page]:
+    """A page in its own context (no cookies shared between tests), based at the live server;
+    1280 px wide, or as wide as the test's parameter says
+    (`@pytest.mark.parametrize("page", WIDTHS, indirect=True)`)."""
+    width = getattr(request, "param", 1280)
+    height = 900 if width > 800 else 844
     context = browser.new_context(
-        base_url=live_server.url, locale="sv-SE", viewport={"width": 1280, "height": 900}
+        base_url=live_server.url, locale="sv-SE", viewport={"width": width, "height": height}
     )
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
@@ -119,6 +129,13 @@ def log_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_role("button", name=re.compile(r"logga in|log in|sign in", re.IGNORECASE)).click()
     # The logout form is on every page of a logged-in person (behind "Meny" on a phone).
     expect(page.locator("form[data-draft-forget]")).to_have_count(1)
+
+
+def menu(page: Page) -> None:
+    """Opens the main menu where a phone folds it behind "Meny"; on a wide screen it is open."""
+    toggle = page.get_by_role("button", name="Meny")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
 
 
 def assert_accessible(page: Page) -> None:

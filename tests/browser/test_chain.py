@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from granska.actionplans.models import ActionPlan, PlanStatus
 from granska.lifecycle import Status
 from granska.reviews.models import AreaGrade, Review
-from tests.browser.conftest import KANSLI, assert_accessible, log_in, screenshot
+from tests.browser.conftest import KANSLI, WIDTHS, assert_accessible, log_in, menu, screenshot
 from tests.reports.conftest import flat, pdf_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
@@ -23,9 +23,11 @@ ACTION = "Studierektorn stämmer av varje utbildningsprogram med ST-läkaren tv�
 
 
 def log_out(page: Page) -> None:
+    menu(page)
     page.get_by_role("button", name="Logga ut").click()
 
 
+@pytest.mark.parametrize("page", WIDTHS, indirect=True)
 def test_the_whole_chain_from_the_draft_to_the_accepted_plan(page: Page, browser: Browser) -> None:
     review = Review.objects.get(unit__name=SJOSTAD)
     detail = f"/granskningar/{review.pk}/"

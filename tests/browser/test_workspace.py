@@ -12,7 +12,15 @@ from playwright.sync_api import Browser, Dialog, Locator, Page, expect
 from granska.catalog.models import ProtocolVersion
 from granska.lifecycle import Status
 from granska.reviews.models import AreaAssessment, Review
-from tests.browser.conftest import KANSLI, TIMEOUT_MS, assert_accessible, log_in, screenshot
+from tests.browser.conftest import (
+    KANSLI,
+    TIMEOUT_MS,
+    WIDTHS,
+    assert_accessible,
+    log_in,
+    menu,
+    screenshot,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
@@ -56,11 +64,13 @@ def note(page: Page, code: str) -> Locator:
     return page.locator(f"#note-{code}")
 
 
+@pytest.mark.parametrize("page", WIDTHS, indirect=True)
 def test_kansli_books_a_review_assigns_two_inspectors_and_moves_it_to_preparation(
     page: Page,
 ) -> None:
     protocol = ProtocolVersion.objects.get()
     log_in(page, KANSLI)
+    menu(page)
     page.get_by_role("link", name="Boka granskning").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Boka granskning")
 
