@@ -8,7 +8,7 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import Area, Criterion
-from granska.catalog.selectors import protocol_areas
+from granska.catalog.selectors import protocol_areas, protocol_areas_shared
 from granska.catalog.suggestions import area_suggestions, suggestion_label, suggestion_texts
 from granska.choices import LEVEL_LABELS, OUTCOME_LABELS
 from granska.grading import Suggestion
@@ -236,9 +236,9 @@ class AreaWorkspace:
 
 
 def workspace_areas(review: Review) -> list[Area]:
-    """The areas of the review's protocol in order, each with its criteria: one read for the
-    assessment page's tabs and the area on it."""
-    return protocol_areas(review.protocol)
+    """The areas of the review's protocol in order, each with its criteria, for the assessment
+    page's tabs and the area on it: read once per process (the catalog never changes)."""
+    return protocol_areas_shared(review.protocol)
 
 
 def area_workspace(

@@ -1,10 +1,13 @@
 """The inspectors' workspace: assessing an area criterion by criterion, and the summary."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,7 +17,7 @@ from granska.grading.vocabulary import Regulation
 from granska.lifecycle import ASSESSMENT_OPEN
 from granska.reviews.inputs import AreaInput
 from granska.reviews.models import Review, Source
-from granska.reviews.selectors import area_workspace, workspace_areas
+from granska.reviews.selectors import AreaWorkspace, area_workspace, workspace_areas
 from granska.reviews.services import (
     AreaConflict,
     SummaryConflict,
@@ -63,6 +66,38 @@ def error_summary(errors: dict[str, list[str]]) -> list[tuple[str, str]]:
     return [(field_id(key), message) for key, texts in errors.items() for message in texts]
 
 
+@dataclass(frozen=True)
+class Tab:
+    """An area's tab on the assessment page, in words: "4 av 4", "A / B"."""
+
+    href: str
+    code: str
+    title: str
+    count: str
+    grades: str  # the grades set per regulation, "" while none is
+    current: bool
+
+
+def _tabs(review: Review, workspace: AreaWorkspace) -> list[Tab]:
+    return [
+        Tab(
+            href=reverse("reviews:assessment", args=[review.pk, tab.code]),
+            code=tab.code,
+            title=tab.title,
+            count=_("%(assessed)s of %(total)s") % {"assessed": tab.assessed, "total": tab.total},
+            grades=" / ".join(grade or "–" for grade in tab.grades) if any(tab.grades) else "",
+            current=tab.code == workspace.area.code,
+        )
+        for tab in workspace.tabs
+    ]
+
+
+def outcome_choices() -> list[tuple[str, str]]:
+    """The choices of a finding on the page: every outcome, then "ej bedömt" (no value); the
+    labels translated once for the page, not once per criterion."""
+    return [*((value, str(label)) for value, label in OUTCOME_CHOICES), ("", _("not assessed"))]
+
+
 def _render(
     request: HttpRequest,
     review: Review,
@@ -88,15 +123,12 @@ def _render(
         "reviews/assessment.html",
         {
             "ws": workspace,
+            "tabs": _tabs(review, workspace),
             "review": review,
             "conflict": conflict,
             "errors": errors or {},
             "error_summary": error_summary(errors or {}),
-            # Labels translated once for the page, not once per criterion.
-            "outcome_choices": [
-                *((value, str(label)) for value, label in OUTCOME_CHOICES),
-                ("", _("not assessed")),
-            ],
+            "outcome_choices": outcome_choices(),
             "source_choices": [(value, str(label)) for value, label in Source.choices],
             # The form holds what the person has not saved: after an error, a conflict, or the
             # suggestion taken into it without script.
