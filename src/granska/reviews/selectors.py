@@ -264,9 +264,10 @@ def area_workspace(
     area = next((a for a in areas if a.pk == area.pk), area)
     criteria = list(area.criteria.all())
     in_scope = [c for c in criteria if any(c.applies_to(r) for r in regulations)]
+    findings = Finding.objects.filter(review=review)
     saved_findings = {
         criterion_id: (outcome, note, source)
-        for criterion_id, outcome, note, source in Finding.objects.filter(review=review).values_list(
+        for criterion_id, outcome, note, source in findings.values_list(
             "criterion_id", "outcome", "note", "source"
         )
     }
@@ -309,11 +310,11 @@ def area_workspace(
     for regulation in regulations:
         suggestion = suggestions[regulation]
         saved_grade = saved_grades.get((area.pk, regulation), ("", ""))
-        value = (
-            _grade_shown(submitted.grades.get(regulation), saved_grade) if submitted else saved_grade
-        )
+        shown = saved_grade
+        if submitted:
+            shown = _grade_shown(submitted.grades.get(regulation), saved_grade)
         if use_suggestion == regulation and suggestion.grade is not None:
-            value = (str(suggestion.grade), value[1])
+            shown = (str(suggestion.grade), shown[1])
         grades.append(
             GradeRow(
                 regulation=regulation,
@@ -321,7 +322,7 @@ def area_workspace(
                 suggestion=suggestion,
                 label=suggestion_label(suggestion),
                 reasons=suggestion_texts(suggestion),
-                value=value,
+                value=shown,
                 saved=saved_grade,
                 errors=errors_under(errors, grade_key(regulation)),
             )

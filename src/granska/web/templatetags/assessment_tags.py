@@ -14,7 +14,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from granska.reviews.selectors import FindingRow
+from granska.reviews.selectors import FindingRow, GradeRow
 
 register = template.Library()
 
@@ -47,12 +47,13 @@ def criterion_fieldset(context: template.Context, row: FindingRow) -> SafeString
             f"<strong>{escape(row.saved_outcome_label or '–')}</strong>{saved_note}</p>"
         )
     described = f' aria-describedby="{error_id}"' if row.errors else ""
+    choices = finding_choices(row.criterion.code, outcome, context["outcome_choices"])
     return mark_safe(  # noqa: S308 - every value from outside is escaped above or here
         f'<fieldset class="criterion{" has-error" if row.errors else ""}" id="finding-{code}"'
         f"{described}>"
         f'<legend><span class="code">{code}</span> {escape(row.criterion.text)}{only}</legend>'
         f"{error}"
-        f'<div class="outcomes">{finding_choices(row.criterion.code, outcome, context["outcome_choices"])}</div>'
+        f'<div class="outcomes">{choices}</div>'
         '<div class="finding-details">'
         f'<label for="note-{code}">{escape(_("Note"))}</label>'
         f'<textarea id="note-{code}" name="note-{code}" rows="2">{escape(note)}</textarea>'
@@ -70,7 +71,7 @@ def finding_choices(code: str, value: str, choices: Sequence[tuple[str, str]]) -
     return mark_safe(  # noqa: S308 - every value is escaped
         "".join(
             f'<label><input type="radio" name="{name}" value="{escape(choice)}"'
-            f'{" checked" if choice == value else ""}> {escape(text)}</label>'
+            f"{' checked' if choice == value else ''}> {escape(text)}</label>"
             for choice, text in choices
         )
     )
@@ -109,7 +110,7 @@ def grade_choices(
         parts.append(
             f'<div class="grade-choice"><input type="radio" id="{choice_id}" name="grade-{year}" '
             f'value="{grade}" aria-describedby="{hint}"'
-            f'{" checked" if value == step["grade"] else ""}{invalid_mark}>'
+            f"{' checked' if value == step['grade'] else ''}{invalid_mark}>"
             f'<label for="{choice_id}">{grade}</label>'
             f'<p class="hint" id="{hint}">{escape(step["wording"])}</p></div>'
         )
@@ -119,3 +120,31 @@ def grade_choices(
         f'<label for="grade-{year}-none">{escape(not_set)}</label></div>'
     )
     return mark_safe("".join(parts))  # noqa: S308 - every value is escaped
+
+
+@register.simple_tag
+def use_suggestion(grade: GradeRow, *, oob: bool = False) -> SafeString:
+    """The suggestion beside a regulation's grade, and "Använd förslaget" when there is one.
+
+    On the page the button submits the form (the script makes it set the grade in the browser
+    instead); drawn again by the suggestion endpoint, for htmx to swap in out of band (`oob`),
+    it is the script's button from the start."""
+    year = escape(grade.year)
+    button = ""
+    if grade.suggestion.grade is not None:
+        letter = escape(grade.suggestion.grade)
+        label = _("Use the suggestion %(grade)s under %(regulation)s") % {
+            "grade": grade.suggestion.grade,
+            "regulation": grade.regulation,
+        }
+        button = (
+            f' <button type="{"button" if oob else "submit"}" class="button secondary" '
+            f'name="use-suggestion" value="{year}" data-use-suggestion="{year}" '
+            f'data-grade="{letter}" aria-label="{escape(label)}">'
+            f"{escape(_('Use the suggestion'))}</button>"
+        )
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<p class="use-suggestion" id="use-suggestion-{year}"{swap}>'
+        f"{escape(_('Suggested:'))} <strong>{escape(grade.label)}</strong>{button}</p>"
+    )
