@@ -19,9 +19,8 @@ NARRATIVE = "Riktlinjerna för ST är kända av alla handledare."
 
 
 def focused_matches(page: Page, selector: str) -> bool:
-    return bool(
-        page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)
-    )
+    script = "s => !!document.activeElement && document.activeElement.matches(s)"
+    return bool(page.evaluate(script, selector))
 
 
 def tab_to(page: Page, selector: str, *, limit: int = 250) -> None:

@@ -377,4 +377,5 @@ def test_an_error_names_its_regulation_once_the_same_in_the_summary_and_by_the_f
         assert f'<p class="field-error" id="grade-{year}-error">{message}</p>' in html
         assert html.count(message) == 2  # the summary and beside the field, nowhere else
         assert f'id="grade-{year}" name="grade-{year}"' in html  # where the link leads
-    assert 'tabindex="-1"' in summary and "autofocus" in summary
+    assert 'tabindex="-1"' in summary
+    assert "autofocus" in summary

@@ -26,11 +26,16 @@ def criterion_fieldset(context: template.Context, row: FindingRow) -> SafeString
 
     The choices come from the page (`outcome_choices`, `source_choices`), and so does whether it
     shows a conflict (`conflict`)."""
+    # Translated outside the f-strings, where makemessages finds them.
+    only_text = _("only %(year)s")
+    saved_text = _("Saved by someone else:")
+    note_text = _("Note")
+    source_text = _("Source")
     code = escape(row.criterion.code)
     outcome, note, source = row.value
     error_id = f"finding-{code}-error"
     only = (
-        f' <span class="only">{escape(_("only %(year)s") % {"year": row.only_for_year})}</span>'
+        f' <span class="only">{escape(only_text % {"year": row.only_for_year})}</span>'
         if row.only_for_year
         else ""
     )
@@ -43,7 +48,7 @@ def criterion_fieldset(context: template.Context, row: FindingRow) -> SafeString
     if context.get("conflict") and row.value != row.saved:
         saved_note = f" – {escape(row.saved[1])}" if row.saved[1] else ""
         saved = (
-            f'<p class="saved-version">{escape(_("Saved by someone else:"))} '
+            f'<p class="saved-version">{escape(saved_text)} '
             f"<strong>{escape(row.saved_outcome_label or '–')}</strong>{saved_note}</p>"
         )
     described = f' aria-describedby="{error_id}"' if row.errors else ""
@@ -55,9 +60,9 @@ def criterion_fieldset(context: template.Context, row: FindingRow) -> SafeString
         f"{error}"
         f'<div class="outcomes">{choices}</div>'
         '<div class="finding-details">'
-        f'<label for="note-{code}">{escape(_("Note"))}</label>'
+        f'<label for="note-{code}">{escape(note_text)}</label>'
         f'<textarea id="note-{code}" name="note-{code}" rows="2">{escape(note)}</textarea>'
-        f'<label for="source-{code}">{escape(_("Source"))}</label>'
+        f'<label for="source-{code}">{escape(source_text)}</label>'
         f'<select id="source-{code}" name="source-{code}">'
         f"{source_options(source, context['source_choices'])}</select>"
         f"</div>{saved}</fieldset>"
@@ -130,6 +135,8 @@ def use_suggestion(grade: GradeRow, *, oob: bool = False) -> SafeString:
     instead); drawn again by the suggestion endpoint, for htmx to swap in out of band (`oob`),
     it is the script's button from the start."""
     year = escape(grade.year)
+    use_text = _("Use the suggestion")
+    suggested_text = _("Suggested:")
     button = ""
     if grade.suggestion.grade is not None:
         letter = escape(grade.suggestion.grade)
@@ -141,10 +148,10 @@ def use_suggestion(grade: GradeRow, *, oob: bool = False) -> SafeString:
             f' <button type="{"button" if oob else "submit"}" class="button secondary" '
             f'name="use-suggestion" value="{year}" data-use-suggestion="{year}" '
             f'data-grade="{letter}" aria-label="{escape(label)}">'
-            f"{escape(_('Use the suggestion'))}</button>"
+            f"{escape(use_text)}</button>"
         )
     swap = ' hx-swap-oob="true"' if oob else ""
     return mark_safe(  # noqa: S308 - every value is escaped
         f'<p class="use-suggestion" id="use-suggestion-{year}"{swap}>'
-        f"{escape(_('Suggested:'))} <strong>{escape(grade.label)}</strong>{button}</p>"
+        f"{escape(suggested_text)} <strong>{escape(grade.label)}</strong>{button}</p>"
     )
