@@ -264,23 +264,28 @@ def area_workspace(
     area = next((a for a in areas if a.pk == area.pk), area)
     criteria = list(area.criteria.all())
     in_scope = [c for c in criteria if any(c.applies_to(r) for r in regulations)]
-    findings = Finding.objects.filter(review=review)
+    # Unordered (read into mappings): no ORDER BY to build or run.
+    findings = Finding.objects.filter(review=review).order_by()
     saved_findings = {
         criterion_id: (outcome, note, source)
         for criterion_id, outcome, note, source in findings.values_list(
             "criterion_id", "outcome", "note", "source"
         )
     }
-    assessment = (
-        AreaAssessment.objects.filter(review=review, area=area)
-        .values_list("narrative", "version")
-        .first()
+    assessment = next(
+        iter(
+            AreaAssessment.objects.filter(review=review, area=area)
+            .order_by()
+            .values_list("narrative", "version")
+        ),
+        None,
     )
+    grades_set = AreaGrade.objects.filter(assessment__review=review).order_by()
     saved_grades: dict[tuple[int, str], tuple[str, str]] = {
         (area_id, regulation): (grade, reason)
-        for area_id, regulation, grade, reason in AreaGrade.objects.filter(
-            assessment__review=review
-        ).values_list("assessment__area_id", "regulation", "grade", "deviation_reason")
+        for area_id, regulation, grade, reason in grades_set.values_list(
+            "assessment__area_id", "regulation", "grade", "deviation_reason"
+        )
     }
     rows = []
     for criterion in in_scope:
