@@ -102,9 +102,10 @@ class LevelGroup:
 class RegulationGrade:
     regulation: str
     year: str
-    suggestion: Suggestion
+    suggestion: Suggestion  # its grade is None while nothing but ej relevant is found
     reasons: list[str]
     grade: AreaGrade | None
+    label: str = ""  # the suggestion in words: "A", or "Inget förslag ännu (0 av 4 bedömda)"
 
 
 @dataclass
@@ -172,6 +173,7 @@ def review_overview(review: Review) -> ReviewOverview:
                         suggestion=suggestions[regulation],
                         reasons=suggestion_texts(suggestions[regulation]),
                         grade=set_grades.get(regulation),
+                        label=suggestion_label(suggestions[regulation]),
                     )
                     for regulation in regulations
                 ],
