@@ -15,13 +15,14 @@ SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 ADDR ?= 127.0.0.1:8000
 
 .PHONY: help install run test lint typecheck migrations-check messages-check \
-	test-sqlite test-postgres bench pango-check report-images lock clean
+	test-sqlite test-postgres bench pango-check report-images screenshots lock clean
 
 help:
 	@echo "make run    set up, load the catalog and demo data, serve http://$(ADDR) (SQLite)"
 	@echo "make test   set up, lint, type-check, then the whole suite on SQLite and PostgreSQL"
 	@echo "make bench  the benchmarks, one 'name: value' a line"
 	@echo "make report-images  page images of the largest demo report in var/report-pages/"
+	@echo "make screenshots    the main pages at 1280 and 390 px in docs/screenshots/ (needs chromium)"
 
 $(STAMP): requirements.lock pyproject.toml src/granska/locale/sv/LC_MESSAGES/django.po
 	@if [ ! -x $(BIN)/python ]; then \
@@ -45,8 +46,12 @@ install: $(STAMP) node_modules/.package-lock.json
 run: $(STAMP)
 	$(BIN)/granska migrate --no-input
 	$(BIN)/granska catalog load
+	$(BIN)/granska specialties
 	$(BIN)/granska demo
 	$(BIN)/granska runserver $(ADDR)
+
+screenshots: install
+	$(BIN)/python scripts/screenshots
 
 lint: install
 	$(BIN)/ruff check .
@@ -65,11 +70,12 @@ messages-check: install
 test-sqlite: install
 	DATABASE_URL=$(SQLITE_TEST_URL) $(BIN)/pytest -q
 
-# PostgreSQL runs the same suite. Outside CI an unreachable server is reported loudly and the
-# run goes on with SQLite's result; in CI (CI=true) it fails.
+# PostgreSQL runs the same suite but the browser tests (tests/browser), which try the pages as
+# a browser shows them and run once, on SQLite. Outside CI an unreachable server is reported
+# loudly and the run goes on with SQLite's result; in CI (CI=true) it fails.
 test-postgres: install
 	@if DATABASE_URL=$(PG_URL) $(BIN)/python scripts/db-reachable; then \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -m "not browser"; \
 	elif [ "$${CI:-}" = "true" ]; then \
 		echo "PostgreSQL at $(PG_URL) is unreachable, and CI requires it." >&2; exit 1; \
 	else \

@@ -239,27 +239,39 @@ REPORT_MARKERS: dict[str, Markers] = {
     "draft": html('class="report-draft"'),
     "versions": html('class="report-versions"'),
     "sha256": html("SHA-256 <code>"),
-    "reissue": action("reports:reissue"),
+    # The correction starts on its confirmation page, where its reason is asked for.
+    "reissue": lambda r: f'href="{reverse("reports:reissue", args=[r.pk])}"',
+    # Every reader of the report may take it away as Word or as one HTML file.
+    "word": lambda r: f'href="{reverse("reports:docx", args=[r.pk])}"',
+    "standalone": lambda r: f'href="{reverse("reports:standalone", args=[r.pk])}"',
     "comments": html('class="draft-comments"'),
     "comment-form": action("reports:comment-add"),
     "answer-form": html('<textarea id="answer-'),
 }
 
 
+DOWNLOADS = {"word", "standalone"}
+
+
 def report_expected(state: str) -> dict[str, int | set[str]]:
     if state in DRAFT_STATES:
         if state != "faktagranskning":
             # A draft: for those who work on the review.
-            return {"kansli": {"draft"}, "inspector": {"draft"}, "unit": 403, "observer": 403}
+            return {
+                "kansli": {"draft", *DOWNLOADS},
+                "inspector": {"draft", *DOWNLOADS},
+                "unit": 403,
+                "observer": 403,
+            }
         # The unit comments (the kansli may for it); the inspectors and the kansli answer.
-        thread = {"draft", "comments", "answer-form"}
+        thread = {"draft", "comments", "answer-form", *DOWNLOADS}
         return {
             "kansli": thread | {"comment-form"},
             "inspector": thread,
-            "unit": {"draft", "comments", "comment-form"},
+            "unit": {"draft", "comments", "comment-form", *DOWNLOADS},
             "observer": 403,
         }
-    issued = {"versions", "sha256"}
+    issued = {"versions", "sha256", *DOWNLOADS}
     return {
         "kansli": issued | {"reissue"},
         "inspector": issued,

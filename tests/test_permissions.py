@@ -26,11 +26,11 @@ from granska.grading.vocabulary import Outcome
 from granska.lifecycle import Status
 from granska.reports.models import DraftComment
 from granska.reports.services import draft_comment_add
-from granska.reviews.models import Assignment, ObserverScope, Review
+from granska.reviews.models import Affiliation, Assignment, ObserverScope, Review
 from granska.reviews.services import review_create, summary_fingerprint
 from granska.workflow.plans import plan_accept
 from tests.builders import assess, inspectors_complete, kansli_user, plan_written, walk
-from tests.factories import SpecialtyFactory, UnitFactory, UserFactory
+from tests.factories import CareProviderFactory, SpecialtyFactory, UnitFactory, UserFactory
 
 ROLES = (
     "anonymous",
@@ -229,17 +229,22 @@ TABLE: dict[str, Url] = {
     # (tests/reports/test_views.py).
     "reports:html": Url(lambda r: reverse("reports:html", args=[r.pk]), GET=WORKERS),
     "reports:pdf": Url(lambda r: reverse("reports:pdf", args=[r.pk]), GET=WORKERS),
+    "reports:docx": Url(lambda r: reverse("reports:docx", args=[r.pk]), GET=WORKERS),
+    "reports:standalone": Url(lambda r: reverse("reports:standalone", args=[r.pk]), GET=WORKERS),
     # No final report is issued for a booked review: those who may read its report find no
     # version 1 (who may download issued versions: tests/reports/test_final.py).
     "reports:version": Url(
         lambda r: reverse("reports:version", args=[r.pk, 1]),
         GET=WORKERS | {"kansli": NOT_FOUND, "assigned_inspector": NOT_FOUND},
     ),
-    # Reissuing is the kansli's; a booked review has no final report, so the kansli is sent back
-    # to the report with the reason.
+    # Reissuing is the kansli's: GET is its confirmation, POST issues. A booked review has no
+    # final report, so the kansli is sent back to the report with the reason
+    # (tests/reports/test_documents.py has the confirmation of a final report).
     "reports:reissue": Url(
         lambda r: reverse("reports:reissue", args=[r.pk]),
+        GET=KANSLI_ONLY | {"kansli": REDIRECT},
         POST=KANSLI_ONLY | {"kansli": REDIRECT},
+        data=lambda r: {"reason": "Rättat stavfel."},
     ),
     # The unit comments on the draft in faktagranskning (the kansli may enter a comment for it);
     # the inspectors and the kansli answer.
@@ -259,6 +264,13 @@ TABLE: dict[str, Url] = {
     # The public list of published final reports is open to everyone; a booked review has no
     # final report, so nobody finds its PDF there (tests/reports/test_published.py).
     "published:list": Url(lambda r: reverse("published:list"), GET=dict.fromkeys(ROLES, OK)),
+    # The service's own pages (personal data, accessibility) are open to everyone.
+    "about:personal-data": Url(
+        lambda r: reverse("about:personal-data"), GET=dict.fromkeys(ROLES, OK)
+    ),
+    "about:accessibility": Url(
+        lambda r: reverse("about:accessibility"), GET=dict.fromkeys(ROLES, OK)
+    ),
     "published:pdf": Url(
         lambda r: reverse("published:pdf", args=[r.pk]), GET=dict.fromkeys(ROLES, NOT_FOUND)
     ),
@@ -307,6 +319,138 @@ TABLE: dict[str, Url] = {
     ),
     "actionplans:overview": Url(lambda r: reverse("actionplans:overview"), GET=KANSLI_ONLY),
     "actionplans:overview-csv": Url(lambda r: reverse("actionplans:overview-csv"), GET=KANSLI_ONLY),
+}
+
+# ---- The kansli's registers (/register/): the kansli only; a done POST is redirected. ----------
+KANSLI_REDIRECT = KANSLI_ONLY | {"kansli": REDIRECT}
+
+
+def observer_scope(review: Review) -> ObserverScope:
+    """A scope covering the review (the people fixture's observer's, or a new observer's)."""
+    scope = ObserverScope.objects.filter(specialty=review.specialty).first()
+    if scope is None:
+        scope = ObserverScope.objects.create(
+            observer=UserFactory(role=Role.OBSERVATOR), specialty=review.specialty
+        )
+    return scope
+
+
+def observer_of(review: Review) -> int:
+    return observer_scope(review).observer_id
+
+
+def unit_form(review: Review) -> dict[str, Any]:
+    unit = review.unit
+    return {
+        "name": unit.name,
+        "kind": unit.kind,
+        "care_provider": unit.care_provider_id,
+        "region": unit.region_id,
+        "specialty": unit.specialty_id,
+        "version": str(unit.version),
+    }
+
+
+def tie_of(review: Review) -> list[int]:
+    inspector = review.assignments.get().inspector_id
+    tie = Affiliation.objects.create(inspector_id=inspector, care_provider=CareProviderFactory())
+    return [inspector, tie.pk]
+
+
+def scope_of(review: Review) -> list[int]:
+    scope = observer_scope(review)
+    return [scope.observer_id, scope.pk]
+
+
+def same_name(register: str) -> Callable[[Review], dict[str, Any]]:
+    return lambda r: {"name": str(getattr(r.unit, register))}
+
+
+TABLE |= {
+    "registers:index": Url(lambda r: reverse("registers:index"), GET=KANSLI_ONLY),
+    "registers:unit": Url(
+        lambda r: reverse("registers:unit", args=[r.unit_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=unit_form,
+    ),
+    "registers:care-providers": Url(
+        lambda r: reverse("registers:care-providers"),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"name": "Norrlandsvården AB"},
+    ),
+    "registers:care-provider": Url(
+        lambda r: reverse("registers:care-provider", args=[r.unit.care_provider_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=same_name("care_provider"),
+    ),
+    "registers:regions": Url(
+        lambda r: reverse("registers:regions"),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"name": "Region Fjällbygd"},
+    ),
+    "registers:region": Url(
+        lambda r: reverse("registers:region", args=[r.unit.region_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=same_name("region"),
+    ),
+    "registers:specialties": Url(
+        lambda r: reverse("registers:specialties"),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"name": "Sömnmedicin", "confirm_similar": "on"},
+    ),
+    "registers:specialty": Url(
+        lambda r: reverse("registers:specialty", args=[r.unit.specialty_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=same_name("specialty"),
+    ),
+    "registers:inspectors": Url(lambda r: reverse("registers:inspectors"), GET=KANSLI_ONLY),
+    "registers:inspector": Url(
+        lambda r: reverse("registers:inspector", args=[r.assignments.get().inspector_id]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"unit": r.unit_id},
+    ),
+    "registers:affiliation-remove": Url(
+        lambda r: reverse("registers:affiliation-remove", args=tie_of(r)), POST=KANSLI_REDIRECT
+    ),
+    "registers:observers": Url(lambda r: reverse("registers:observers"), GET=KANSLI_ONLY),
+    # Inviting people is the kansli's; the form without its fields is shown again (422).
+    "registers:people": Url(
+        lambda r: reverse("registers:people"), GET=KANSLI_ONLY, POST=KANSLI_ONLY | {"kansli": 422}
+    ),
+    "registers:invitation-renew": Url(
+        lambda r: reverse("registers:invitation-renew", args=[r.unit.members.get().pk]),
+        POST=KANSLI_REDIRECT,
+    ),
+    # The invitation's link is its own key: one that opens no invitation is not found, for
+    # everyone (tests/accounts/test_invitations.py follows a real one).
+    "invitation_accept": Url(
+        lambda r: reverse("invitation_accept", args=["ogiltig"]),
+        GET=dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+    # The password form of an opened invitation: without one in the session, nothing is found.
+    "invitation_password": Url(
+        lambda r: reverse("invitation_password"),
+        GET=dict.fromkeys(ROLES, NOT_FOUND),
+        POST=dict.fromkeys(ROLES, NOT_FOUND),
+    ),
+    "registers:observer": Url(
+        lambda r: reverse("registers:observer", args=[observer_of(r)]),
+        GET=KANSLI_ONLY,
+        POST=KANSLI_REDIRECT,
+        data=lambda r: {"region": r.unit.region_id},
+    ),
+    "registers:observer-scope-remove": Url(
+        lambda r: reverse("registers:observer-scope-remove", args=scope_of(r)),
+        POST=KANSLI_REDIRECT,
+    ),
 }
 
 # ---- Accounts (django-allauth under /konto/): every named URL allauth includes. ----------------
@@ -454,6 +598,12 @@ def test_every_entry_answers_every_role_and_someone(name: str) -> None:
 
 @pytest.fixture
 def people(protocol: ProtocolVersion) -> tuple[Review, dict[str, User | None]]:
+    return build_people(protocol)
+
+
+def build_people(protocol: ProtocolVersion) -> tuple[Review, dict[str, User | None]]:
+    """The review the table is tried on, and a person of every role: its assigned inspector,
+    its unit's contact, an observer whose scope covers it, and one of each it does not concern."""
     review = review_create(
         by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
     )

@@ -32,6 +32,7 @@ def test_production_passes_check_deploy() -> None:
         GRANSKA_ENV="production",
         GRANSKA_SECRET_KEY=GOOD_KEY,
         GRANSKA_ALLOWED_HOSTS="granska.example",
+        GRANSKA_SITE_URL="https://granska.example",
         # A database that does not exist: the checks that read one find no demo in it.
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/granska_check_deploy_absent",
     )
@@ -46,6 +47,7 @@ def test_check_deploy_warns_of_sqlite_in_production(tmp_path: Path) -> None:
         GRANSKA_ENV="production",
         GRANSKA_SECRET_KEY=GOOD_KEY,
         GRANSKA_ALLOWED_HOSTS="granska.example",
+        GRANSKA_SITE_URL="https://granska.example",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     assert "granska.W001" in result.stderr
@@ -72,6 +74,7 @@ def test_production_refuses_the_demo() -> None:
         GRANSKA_ENV="production",
         GRANSKA_SECRET_KEY=GOOD_KEY,
         GRANSKA_ALLOWED_HOSTS="granska.example",
+        GRANSKA_SITE_URL="https://granska.example",
         DATABASE_URL="sqlite:///:memory:",
     )
     assert result.returncode != 0
@@ -94,9 +97,45 @@ def test_check_deploy_refuses_a_production_database_holding_the_demo(tmp_path: P
         "GRANSKA_ENV": "production",
         "GRANSKA_SECRET_KEY": GOOD_KEY,
         "GRANSKA_ALLOWED_HOSTS": "granska.example",
+        "GRANSKA_SITE_URL": "https://granska.example",
         "DATABASE_URL": database,
     }
     result = granska("check", "--deploy", **production)
     assert result.returncode != 0
     assert "granska.E001" in result.stderr
     assert "kansli@granska.example" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("site", "words"),
+    [
+        (None, "GRANSKA_SITE_URL is not set"),
+        ("granska.example", "not an http(s) address"),
+        ("https://granska.example/granska", "no path"),
+    ],
+)
+def test_production_does_not_start_without_its_own_address(
+    tmp_path: Path, site: str | None, words: str
+) -> None:
+    """Links in e-mails and calendars, and the calendar's UIDs, need GRANSKA_SITE_URL: without
+    DEBUG every command refuses to run until it is set, not only `check --deploy`."""
+    production = {
+        "GRANSKA_VAR_DIR": str(tmp_path),
+        "GRANSKA_ENV": "production",
+        "GRANSKA_SECRET_KEY": GOOD_KEY,
+        "GRANSKA_ALLOWED_HOSTS": "granska.example",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/granska_check_deploy_absent",
+    }
+    if site is not None:
+        production["GRANSKA_SITE_URL"] = site
+    result = granska("check", **production)
+    assert result.returncode != 0
+    assert "granska.E002" in result.stderr
+    assert words in result.stderr
+
+
+def test_development_without_debug_needs_the_address_too(tmp_path: Path) -> None:
+    base = {"GRANSKA_VAR_DIR": str(tmp_path), "GRANSKA_DEBUG": "0"}
+    assert "granska.E002" in granska("check", **base).stderr
+    result = granska("check", **base, GRANSKA_SITE_URL="http://granska.intern:8000")
+    assert result.returncode == 0, result.stderr

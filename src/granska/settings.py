@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "granska.reviews",
     "granska.reports",
     "granska.actionplans",
+    "granska.notices",
+    "granska.workflow",
     "granska.web",
     "granska.demo",
     "django_tasks_db",
@@ -111,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "granska.web.context_processors.service",
             ],
         },
     },
@@ -304,8 +307,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 GRANSKA_PLAN_MONTHS = 3
 GRANSKA_REMINDER_DAYS_BEFORE = int(env("GRANSKA_REMINDER_DAYS_BEFORE", "14"))
 GRANSKA_REVIEW_INTERVAL_YEARS = 5
-# Where Granska is reached, for the links in e-mails and calendar entries.
-GRANSKA_SITE_URL = env("GRANSKA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where Granska is reached, for the links in e-mails and calendar entries and the domain of the
+# calendar's event UIDs. Only development (DEBUG on) has a default, runserver's address; without
+# DEBUG it must be set, or Granska does not start (granska.E002, granska/web/checks.py).
+GRANSKA_SITE_URL = env("GRANSKA_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+# Where people write to the kansli: in every page's footer and the personal-data notice.
+GRANSKA_CONTACT_EMAIL = env("GRANSKA_CONTACT_EMAIL", "spur@granska.example")
 
 # The catalog file loaded by `granska catalog load` when no file is named, and by the demo.
 GRANSKA_DEFAULT_CATALOG = PACKAGE_DIR / "catalog" / "data" / "spur-st-2025.yaml"

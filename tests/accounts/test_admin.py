@@ -30,3 +30,33 @@ def test_a_changed_address_no_longer_logs_in(client: Client) -> None:
     assert not get_user(client).is_authenticated
     client.post(reverse("account_login"), {"login": "ny@granska.example", "password": PASSWORD})
     assert get_user(client).pk == user.pk
+
+
+# The names the admin showed in English (or twice) before its sections were named in Swedish.
+ENGLISH = ("MFA", "Authenticator", "Tasks Database Backend", "Task Result", "Epost-adress")
+
+
+def test_the_admin_index_names_every_section_and_model_in_swedish(client: Client) -> None:
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:index"), headers={"accept-language": "sv"})
+    text = page.content.decode()
+
+    assert page.status_code == 200
+    for english in ENGLISH:
+        assert english not in text, english
+    for swedish in ("Andra faktorer", "Inloggningsadresser", "E-postadresser"):
+        assert swedish in text, swedish
+    # allauth's section of addresses and Granska's own accounts no longer share one name.
+    assert text.count(">Konton<") <= 1
+
+
+def test_the_second_factor_list_speaks_swedish(client: Client) -> None:
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(
+        reverse("admin:accounts_secondfactor_changelist"), headers={"accept-language": "sv"}
+    )
+    text = page.content.decode()
+
+    assert page.status_code == 200
+    assert "authenticator" not in text.lower()
+    assert "Person" in text

@@ -108,7 +108,7 @@ def test_the_unit_submits_and_the_inspector_returns_then_accepts(
 
     client.force_login(people.inspector)
     page = text(client.get(url))
-    assert "Godkänn planen" in page
+    assert "Godkänn handlingsplanen" in page
     assert "läses som 2027-05-31" in page  # "Våren 2027" and the day it is read as
     first = plan.items.first()
     assert first is not None
@@ -122,7 +122,10 @@ def test_the_unit_submits_and_the_inspector_returns_then_accepts(
     assert "Inspektörernas kommentar: Ange en person." in page
     client.post(url, form(plan.__class__.objects.get(pk=plan.pk), **FULL) | {"intent": "submit"})
     client.force_login(people.inspector)
-    response = client.post(decide, {"decision": "accept"}, follow=True)
+    accepting = plan.__class__.objects.get(pk=plan.pk)
+    response = client.post(
+        decide, {"decision": "accept", "confirm": str(accepting.version)}, follow=True
+    )
     assert "Handlingsplanen är godkänd" in text(response)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.GODKAND
@@ -185,9 +188,16 @@ def test_the_calendar_feed_holds_the_units_dates_and_a_renewed_link_cuts_off_the
     assert response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
     events = {(str(e["summary"]), e.decoded("dtstart")) for e in calendar.walk("VEVENT")}
-    assert (f"Handlingsplan ska lämnas in: {unit.name}", accepted.due_date) in events
-    assert ("Åtgärd D7 genomförd (Våren 2027)", datetime.date(2027, 5, 31)) in events
-    assert ("Uppföljning av D7 (HT 2027)", datetime.date(2027, 12, 31)) in events
+    # The plan is accepted: its deadline no longer applies; its actions' dates do.
+    assert not any(summary.startswith("Handlingsplan ska lämnas") for summary, _ in events)
+    assert (
+        f"Åtgärd D7 ska vara genomförd: {unit.name} (Våren 2027)",
+        datetime.date(2027, 5, 31),
+    ) in events
+    assert (
+        f"Åtgärd D7 ska följas upp: {unit.name} (HT 2027)",
+        datetime.date(2027, 12, 31),
+    ) in events
     assert any(summary.startswith("Dags för ny SPUR-granskning") for summary, _ in events)
     assert "Nils Ek" not in response.content.decode()  # no names of people in the feed
 

@@ -74,7 +74,7 @@ def test_an_area_is_assessed_graded_and_saved_with_the_keyboard_alone(
 
     tab_to(page, "form.assessment button[type=submit]:not([data-use-suggestion])")
     page.keyboard.press("Enter")
-    expect(page.locator("ul.messages")).to_have_text("Område A är sparat.")
+    expect(page.locator(".messages")).to_have_text("Område A är sparat.")
     expect(current).to_contain_text("4 av 4")
     expect(current.locator(".tag")).to_have_text(re.compile(r"A$"))
     expect(page.locator("#narrative")).to_have_value(NARRATIVE)

@@ -154,7 +154,7 @@ def test_anyone_opens_a_published_report_from_the_public_list(page: Page) -> Non
     page.goto("/")
     page.get_by_role("link", name="Publicerade rapporter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Publicerade rapporter")
-    rows = page.locator("table.reviews tbody tr")
+    rows = page.locator("main .table-scroll table tbody tr")
     # Every demo review from the final report on is listed; drafts never are.
     expect(rows).to_have_count(len(DEMO_ISSUED))
     screenshot(page, "published")
@@ -165,6 +165,16 @@ def test_anyone_opens_a_published_report_from_the_public_list(page: Page) -> Non
     response = page.request.get(href)
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
+
+    # The search, in any case, kept in the address; on a phone the page does not scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_label("Enhet", exact=True).fill("ÖGONKLINIKEN")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Ögonkliniken Storvik")
+    assert "q=%C3%96GONKLINIKEN" in page.url
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    assert_accessible(page)
 
 
 def test_refusal_page_says_why_and_has_no_serious_accessibility_violations(page: Page) -> None:

@@ -64,7 +64,13 @@ def test_the_word_file_holds_the_same_sections_and_grade_grids(
     headings = [
         p.text for p in document.paragraphs if p.style and p.style.name.startswith("Heading")
     ]
-    assert headings[:4] == ["Sammanfattning", "Styrkor", "Svagheter", "Förbättringspotential"]
+    assert headings[:5] == [
+        "EXTERN KVALITETSGRANSKNING",
+        "Sammanfattning",
+        "Styrkor",
+        "Svagheter",
+        "Förbättringspotential",
+    ]
     assert "STRUKTUR" in headings
     assert "PROCESS" in headings
     for area in review.protocol.areas.all():

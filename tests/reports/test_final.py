@@ -87,7 +87,9 @@ def test_a_correction_issues_version_2_and_marks_version_1_replaced(
     final.save(update_fields=["strengths"])
 
     client.force_login(kansli)
-    response = client.post(reverse("reports:reissue", args=[final.pk]))
+    response = client.post(
+        reverse("reports:reissue", args=[final.pk]), {"reason": "Styrkan rättad."}
+    )
     assert response.status_code == 302
 
     first.refresh_from_db()
@@ -101,13 +103,16 @@ def test_a_correction_issues_version_2_and_marks_version_1_replaced(
     current = client.get(reverse("reports:pdf", args=[final.pk])).content
     assert sha256(current) == second.sha256
     assert "Rättad styrka." in flat(" ".join(pdf_pages(current)))
+    # Version 1 as issued stays in the storage; its download is the copy marked replaced.
     old = client.get(reverse("reports:version", args=[final.pk, 1])).content
-    assert old == first_bytes
+    assert sha256(old) == first.replaced_sha256
+    assert "ERSATT: version 1 är ersatt av version 2" in flat(pdf_pages(old)[0])
 
     page = client.get(reverse("reports:html", args=[final.pk])).content.decode()
     assert reverse("reports:version", args=[final.pk, 1]) in page
     assert reverse("reports:version", args=[final.pk, 2]) in page
     assert page.count('class="report-version-replaced"') == 1
+    assert "Styrkan rättad." in page
 
 
 def test_a_render_failure_leaves_the_review_where_it_was(
@@ -176,6 +181,8 @@ def test_who_may_download_each_version(
         response = client.get(reverse("reports:version", args=[review.pk, version]))
         assert response.status_code == expected, role
         if expected == 200:
-            assert sha256(response.content) == issued.sha256
+            # Version 1, replaced by 2, is served marked replaced; 2 as issued.
+            assert sha256(response.content) == (issued.replaced_sha256 or issued.sha256)
+            assert bool(issued.replaced_sha256) == (version == 1)
     client.force_login(people["kansli"])
     assert client.get(reverse("reports:version", args=[review.pk, 3])).status_code == 404

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from granska.actionplans.models import ActionPlan, PlanStatus
-from granska.catalog.models import Criterion
+from granska.catalog.models import Area, Criterion
 from granska.lifecycle import Status
 from granska.reports.pdf import pdf_render
 from granska.reports.selectors import report_data, report_is_draft
@@ -13,10 +13,28 @@ from tests.reports.conftest import flat, pdf_pages
 pytestmark = pytest.mark.django_db
 
 
-def _grade_lines(text: str) -> list[str]:
-    """The "Satt gradering: …" line of each area, in order."""
-    one = r"(?:SOSFS 2015:8|HSLF-FS 2021:8): (?:[A-D](?:, justerad till [A-D])?|ej satt)"
-    return re.findall(rf"Satt gradering: ({one}(?: · {one})?)", text)
+# The grid's header row: "Gradering 2015 2021" (the note says "Gradering justerad till C").
+GRID_HEADER = re.compile(r"Gradering (?:20\d\d ?)+")
+
+
+def _grid_marks(text: str, area: Area, next_heading: str | None) -> dict[str, str]:
+    """The letters in each row of `area`'s grade grid, as the PDF's text reads them: the
+    grade's letter in each regulation's column where it is set (or was, before an adjustment)."""
+    start = text.index(flat(f"{area.code}. {area.title}"))
+    header = GRID_HEADER.search(text, start)
+    assert header is not None, area
+    start = header.start()
+    end = text.index(next_heading, start) if next_heading else len(text)
+    grid = text[start:end]
+    rows = [(step["grade"], flat(f"{step['grade']}. {step['wording']}")) for step in area.scale]
+    marks = {}
+    for i, (grade, row) in enumerate(rows):
+        begin = grid.index(row) + len(row)
+        stop = grid.index(rows[i + 1][1], begin) if i + 1 < len(rows) else len(grid)
+        # Only the letters: a page's footer may follow the grid's last row.
+        letters = re.match(r"(?: ?[A-D](?= |$))*", grid[begin:stop])
+        marks[grade] = letters.group().strip() if letters else ""
+    return marks
 
 
 def test_every_demo_review_renders_with_its_areas_criteria_and_grades(demo: list[Review]) -> None:
@@ -27,7 +45,10 @@ def test_every_demo_review_renders_with_its_areas_criteria_and_grades(demo: list
         pages = pdf_pages(pdf_render(report_data(review)))
         text = flat(" ".join(pages))
         where = f"{review.unit} ({review.status})"
-        assert f"Sida 1 av {len(pages) - 1}" in text, where  # the cover has no number
+        # Every page is counted, the cover too (which shows no number).
+        assert "Sida 1 av" not in text, where
+        for number, page in enumerate(pages[1:], start=2):
+            assert f"Sida {number} av {len(pages)}" in flat(page), where
         assert review.unit.name in text, where
 
         criteria = list(Criterion.objects.filter(protocol=review.protocol).select_related("area"))
@@ -50,18 +71,42 @@ def test_every_demo_review_renders_with_its_areas_criteria_and_grades(demo: list
         for criterion in checked:
             assert flat(criterion.text) not in text, f"{where}: {criterion.code} is shown"
 
+        # The grid marks the grade in force (the adjusted one after an accepted plan) in each
+        # regulation's column and strikes through the grade it replaced; no line repeats them.
         grades = {
-            (g.assessment.area_id, g.regulation): g.grade
-            + (f", justerad till {g.adjusted_grade}" if g.adjusted_grade else "")
+            (g.assessment.area_id, g.regulation): g
             for g in AreaGrade.objects.filter(assessment__review=review).select_related(
                 "assessment"
             )
         }
-        expected = [
-            " · ".join(f"{r}: {grades.get((area.pk, r), 'ej satt')}" for r in review.regulations)
-            for area in areas
-        ]
-        assert _grade_lines(text) == expected, where
+        assert "Satt gradering" not in text, where
+        for i, area in enumerate(areas):
+            following = (
+                "PROCESS"
+                if area.group == "STRUKTUR" and areas[i + 1].group == "PROCESS"
+                else flat(f"{areas[i + 1].code}. {areas[i + 1].title}")
+                if i + 1 < len(areas)
+                else ("HANDLINGSPLAN" if "HANDLINGSPLAN" in text else None)
+            )
+            expected: dict[str, list[str]] = {step["grade"]: [] for step in area.scale}
+            for regulation in review.regulations:
+                grade = grades.get((area.pk, regulation))
+                if grade is not None and grade.grade:
+                    expected[grade.adjusted_grade or grade.grade].append(
+                        grade.adjusted_grade or grade.grade
+                    )
+                    if grade.adjusted_grade:
+                        expected[grade.grade].append(grade.grade)
+            marks = _grid_marks(text, area, following)
+            assert marks == {g: " ".join(m) for g, m in expected.items()}, f"{where}: {area}"
+            in_area = [grades.get((area.pk, r)) for r in review.regulations]
+            adjusted = [g for g in in_area if g is not None and g.adjusted_grade]
+            note = "Handlingsplan mottagen. Gradering justerad till"
+            section = text[text.index(flat(f"{area.code}. {area.title}")) :]
+            header = GRID_HEADER.search(section)
+            assert header is not None, area
+            section = section[: header.start()]
+            assert section.count(note) == (1 if adjusted else 0), f"{where}: {area}"
 
         # The handlingsplan once accepted: every action with its dates and people.
         plan = ActionPlan.objects.filter(review=review).first()

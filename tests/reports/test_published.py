@@ -80,7 +80,7 @@ def test_the_kansli_withholds_a_report_and_publishes_it_again(
 
 def test_the_public_gets_the_corrected_version(client: Client, kansli: User, final: Review) -> None:
     client.force_login(kansli)
-    client.post(reverse("reports:reissue", args=[final.pk]))
+    client.post(reverse("reports:reissue", args=[final.pk]), {"reason": "Rättat stavfel."})
     second = FinalReport.objects.get(review=final, version=2)
     pdf = Client().get(reverse("published:pdf", args=[final.pk]))
     assert hashlib.sha256(pdf.content).hexdigest() == second.public_sha256

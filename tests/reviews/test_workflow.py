@@ -11,7 +11,7 @@ from django.urls import reverse
 from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
 from granska.lifecycle import Actor, ReviewFacts, Status, move_problems, moves_from
-from granska.reviews.models import Affiliation, Assignment, Review, StatusChange, Unit
+from granska.reviews.models import Affiliation, Assignment, CareProvider, Review, StatusChange, Unit
 from granska.reviews.services import area_grade_set, finding_record, inspector_assign, review_create
 from granska.workflow.moves import problem_text, review_move
 from tests.builders import kansli_user, review_at
@@ -80,11 +80,14 @@ def kansli(db: None) -> User:
     return UserFactory(role=Role.KANSLI)
 
 
-def test_kansli_registers_a_unit_with_a_new_care_provider(
+def test_kansli_adds_a_care_provider_then_registers_a_unit_under_it(
     client: Client, kansli: User, protocol: ProtocolVersion
 ) -> None:
     unit = UnitFactory()  # brings a region and a specialty to choose
     client.force_login(kansli)
+    response = client.post(reverse("registers:care-providers"), {"name": "Ny Vård AB"})
+    assert response.status_code == 302
+    provider = CareProvider.objects.get(name="Ny Vård AB")
     response = client.post(
         reverse("reviews:units"),
         {
@@ -92,11 +95,11 @@ def test_kansli_registers_a_unit_with_a_new_care_provider(
             "kind": "vardcentral",
             "region": unit.region.pk,
             "specialty": unit.specialty.pk,
-            "care_provider_name": "Ny Vård AB",
+            "care_provider": provider.pk,
         },
     )
     assert response.status_code == 302
-    assert Unit.objects.get(name="Vårdcentralen Ny").care_provider.name == "Ny Vård AB"
+    assert Unit.objects.get(name="Vårdcentralen Ny").care_provider == provider
 
 
 def test_unit_form_errors_name_the_field_and_keep_the_input(
@@ -261,9 +264,12 @@ def test_an_inspector_may_not_issue_the_final_report(
         client.post(reverse("reviews:move", args=[review.pk]), {"to": "slutrapport"}).status_code
         == 403
     )
-    assert (
-        client.post(reverse("reviews:move", args=[review.pk]), {"to": "utkast"}).status_code == 302
-    )
+    # A step back is the inspector's too, once confirmed (tests/workflow/test_confirmations.py).
+    move = reverse("reviews:move", args=[review.pk])
+    assert client.post(move, {"to": "utkast"}).status_code == 200
+    review.refresh_from_db()
+    assert review.status == Status.FAKTAGRANSKNING
+    assert client.post(move, {"to": "utkast", "confirm": "faktagranskning"}).status_code == 302
     review.refresh_from_db()
     assert review.status == Status.UTKAST
 

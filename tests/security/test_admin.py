@@ -183,14 +183,14 @@ def test_the_second_factor_s_secret_is_never_shown_nor_written(kansli_client: Cl
     person = UserFactory(role=Role.INSPEKTOR)
     secret = generate_totp_secret()
     authenticator = TOTP.activate(person, secret).instance
-    page = kansli_client.get(reverse("admin:mfa_authenticator_change", args=[authenticator.pk]))
+    page = kansli_client.get(reverse("admin:accounts_secondfactor_change", args=[authenticator.pk]))
     assert page.status_code == 200
     assert secret not in page.content.decode()
     stored = Authenticator.objects.get(pk=authenticator.pk).data
     answer = kansli_client.post(
-        reverse("admin:mfa_authenticator_change", args=[authenticator.pk]),
+        reverse("admin:accounts_secondfactor_change", args=[authenticator.pk]),
         {"user": person.pk, "type": "totp", "data": '{"secret": "AAAA"}'},
     )
     assert answer.status_code == 403
     assert Authenticator.objects.get(pk=authenticator.pk).data == stored
-    assert kansli_client.get(reverse("admin:mfa_authenticator_add")).status_code == 403
+    assert kansli_client.get(reverse("admin:accounts_secondfactor_add")).status_code == 403

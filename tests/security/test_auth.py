@@ -168,7 +168,7 @@ CODE_STEP_OPEN = {"mfa_authenticate", "mfa_reauthenticate", "account_logout", "s
 ADMIN_PAGES = {
     "admin:reviews_review_changelist": (),
     "admin:accounts_user_changelist": (),
-    "admin:mfa_authenticator_changelist": (),
+    "admin:accounts_secondfactor_changelist": (),
     "admin:password_change": (),
 }
 

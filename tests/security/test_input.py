@@ -27,6 +27,7 @@ from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.lifecycle import Status
 from granska.reports.models import DraftComment
 from granska.reports.services import draft_comment_add, draft_comment_answer
+from granska.reviews import registers
 from granska.reviews import services as review_services
 from granska.reviews.inputs import AreaInput
 from granska.reviews.models import (
@@ -96,7 +97,7 @@ def osteraa_inspector(osteraa: CareProvider) -> User:
 
 
 @pytest.mark.parametrize("typed", ["region österå", "  Region   Österå ", "REGION\tÖSTERÅ"])
-def test_a_unit_typed_under_another_spelling_of_its_provider_is_filed_under_it_and_ties_hold(
+def test_a_care_provider_typed_in_another_spelling_is_refused_and_the_ties_hold(
     client: Client,
     kansli: User,
     protocol: ProtocolVersion,
@@ -104,63 +105,98 @@ def test_a_unit_typed_under_another_spelling_of_its_provider_is_filed_under_it_a
     osteraa_inspector: User,
     typed: str,
 ) -> None:
+    """The jäv case: a care provider written differently never lets a tied inspector through.
+    A unit's provider is chosen, not typed (a typed name is not read); adding the provider
+    again in another spelling is refused, even when the kansli confirms; so the unit is filed
+    under Region Österå and its own inspector is refused, shown unavailable before submitting."""
     region, specialty = RegionFactory(), SpecialtyFactory()
     client.force_login(kansli)
+    typed_only = {
+        "name": "Vårdcentralen Norr",
+        "kind": "vardcentral",
+        "region": region.pk,
+        "specialty": specialty.pk,
+        "care_provider_name": typed,
+    }
+    response = client.post(reverse("reviews:units"), typed_only)
+    assert response.status_code == 422
+    assert "Välj enhetens vårdgivare" in page_text(response)
     response = client.post(
-        reverse("reviews:units"),
-        {
-            "name": "Vårdcentralen Norr",
-            "kind": "vardcentral",
-            "region": region.pk,
-            "specialty": specialty.pk,
-            "care_provider_name": typed,
-        },
+        reverse("registers:care-providers"), {"name": typed, "confirm_similar": "on"}
     )
+    assert response.status_code == 422
+    assert "Det finns redan en vårdgivare som heter ”Region Österå”." in page_text(response)
+    with pytest.raises(ValidationError, match="Region Österå"):
+        registers.care_provider_add(by=kansli, name=typed, confirm_similar=True)
+    assert list(CareProvider.objects.all()) == [osteraa]
+    response = client.post(reverse("reviews:units"), typed_only | {"care_provider": osteraa.pk})
     assert response.status_code == 302
     unit = Unit.objects.get(name="Vårdcentralen Norr")
     assert unit.care_provider == osteraa
-    assert CareProvider.objects.count() == 1
     review = review_create(by=kansli_user(), unit=unit, protocol=protocol, regulations=BOTH)
+    page = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
+    assert re.search(
+        rf'<option value="{osteraa_inspector.pk}" disabled>{osteraa_inspector.full_name} – ej '
+        r"tillgänglig: är anställd av enhetens vårdgivare Region Österå</option>",
+        page,
+    ), page
     with pytest.raises(ValidationError, match="Region Österå"):
         inspector_assign(by=kansli_user(), review=review, inspector=osteraa_inspector)
+    response = client.post(
+        reverse("reviews:assign", args=[review.pk]), {"inspector": osteraa_inspector.pk}
+    )
+    assert response.status_code == 302
     assert not Assignment.objects.filter(review=review).exists()
+
+
+def test_a_second_row_of_the_same_provider_written_around_the_services_still_ties(
+    protocol: ProtocolVersion, osteraa: CareProvider, osteraa_inspector: User
+) -> None:
+    """Should a second spelling ever reach the database without the services (a raw insert;
+    SQLite's lower() folds only A to Z, so "REGION ÖSTERÅ" passes its constraint), the tie
+    still holds: the check compares the provider's name too."""
+    other = CareProvider.objects.bulk_create([CareProvider(name="region  österå")])[0]
+    unit = UnitFactory(care_provider=other)
+    review = review_create(by=kansli_user(), unit=unit, protocol=protocol, regulations=BOTH)
+    with pytest.raises(ValidationError, match="anställd av enhetens vårdgivare"):
+        inspector_assign(by=kansli_user(), review=review, inspector=osteraa_inspector)
 
 
 def test_registering_a_unit_is_a_service_that_cleans_and_checks_for_every_caller(
     osteraa: CareProvider,
 ) -> None:
     region, specialty = RegionFactory(), SpecialtyFactory()
-    unit = review_services.unit_register(
+    unit = registers.unit_register(
         by=kansli_user(),
         name=" Vårdcentralen\x0b  Syd\x00 ",
         kind="vardcentral",
-        care_provider_name="region\nösterå",
+        care_provider=osteraa,
         region=region,
         specialty=specialty,
     )
     assert (unit.name, unit.care_provider) == ("Vårdcentralen Syd", osteraa)
     with pytest.raises(ValidationError) as error:
-        review_services.unit_register(
+        registers.unit_register(
             by=kansli_user(),
             name="vårdcentralen syd",
             kind="vardcentral",
-            care_provider_name="Region Österå",
+            care_provider=osteraa,
             region=region,
             specialty=specialty,
         )
     assert "Region Österå har redan en enhet som heter ”Vårdcentralen Syd”." in str(error.value)
     with pytest.raises(ValidationError) as error:
-        review_services.unit_register(
+        registers.unit_register(
             by=kansli_user(),
             name="Ny",
             kind="sjukhus",
-            care_provider_name=" ",
+            care_provider=None,
             region=region,
             specialty=specialty,
         )
     assert error.value.message_dict == {
         "kind": ["Välj en av de typer av enhet som finns att välja."],
-        "care_provider_name": ["Ange vårdgivarens namn."],
+        "care_provider": ["Välj enhetens vårdgivare i registret."],
     }
     assert Unit.objects.count() == 1
 
@@ -409,11 +445,11 @@ LIMITS: list[tuple[str, int, Callable[[Any, str], Any], str, str]] = [
     (
         "unit name",
         200,
-        lambda c, text: review_services.unit_register(
+        lambda c, text: registers.unit_register(
             by=kansli_user(),
             name=text,
             kind="klinik",
-            care_provider_name="Vård AB",
+            care_provider=c.review.unit.care_provider,
             region=c.review.unit.region,
             specialty=c.review.specialty,
         ),
@@ -423,16 +459,9 @@ LIMITS: list[tuple[str, int, Callable[[Any, str], Any], str, str]] = [
     (
         "care provider name",
         200,
-        lambda c, text: review_services.unit_register(
-            by=kansli_user(),
-            name="Kliniken",
-            kind="klinik",
-            care_provider_name=text,
-            region=c.review.unit.region,
-            specialty=c.review.specialty,
-        ),
-        "care_provider_name",
-        "Vårdgivarens namn får vara högst 200 tecken",
+        lambda c, text: registers.care_provider_add(by=kansli_user(), name=text),
+        "name",
+        "Namnet får vara högst 200 tecken",
     ),
     (
         "region name",
@@ -663,13 +692,13 @@ def test_a_unit_name_too_long_is_refused_beside_the_field_keeping_what_was_typed
             "kind": "vardcentral",
             "region": unit.region.pk,
             "specialty": unit.specialty.pk,
-            "care_provider_name": "Ny Vård AB",
+            "care_provider": unit.care_provider.pk,
         },
     )
     assert response.status_code == 422
     assert "Enhetens namn får vara högst 200 tecken; det är 214." in page_text(response)
     assert f'value="{name}"' in response.content.decode()
-    assert not CareProvider.objects.filter(name="Ny Vård AB").exists()
+    assert Unit.objects.count() == 1
 
 
 # Odd input is refused or read strictly, never a server error.
@@ -924,7 +953,7 @@ def test_a_form_in_utf_8_still_passes(client: Client, kansli: User) -> None:
         reverse("reviews:units"),
         (
             f"name=V%C3%A5rdcentralen+Ny&kind=klinik&region={unit.region.pk}"
-            f"&specialty={unit.specialty.pk}&care_provider_name=Ny+V%C3%A5rd"
+            f"&specialty={unit.specialty.pk}&care_provider={unit.care_provider.pk}"
         ).encode(),
         content_type="application/x-www-form-urlencoded; charset=UTF-8",
     )

@@ -17,8 +17,10 @@ from granska.grading.vocabulary import Outcome
 from granska.lifecycle import Status
 from granska.reports.models import DraftComment
 from granska.reports.services import draft_comment_add, draft_comment_answer
+from granska.reviews import registers
 from granska.reviews.inputs import AreaInput
 from granska.reviews.models import Review
+from granska.reviews.registers import unit_register
 from granska.reviews.services import (
     area_grade_set,
     area_save,
@@ -30,7 +32,6 @@ from granska.reviews.services import (
     review_create,
     summary_fingerprint,
     summary_save,
-    unit_register,
 )
 from granska.workflow.moves import final_report_correct, review_move
 from granska.workflow.plans import followup_decide, plan_accept
@@ -112,9 +113,32 @@ def test_booking_and_registers_are_the_kansli_s(review: Review, people: People) 
             by=by,
             name="Kliniken",
             kind="klinik",
-            care_provider_name="Vård AB",
+            care_provider=unit.care_provider,
             region=RegionFactory(),
             specialty=SpecialtyFactory(),
+        ),
+        "unit_change": lambda by: registers.unit_change(
+            by=by,
+            unit=unit,
+            version=unit.version,
+            name="Kliniken",
+            kind="klinik",
+            care_provider=unit.care_provider,
+            region=unit.region,
+            specialty=unit.specialty,
+            contacts=[],
+        ),
+        "care_provider_add": lambda by: registers.care_provider_add(by=by, name="Vård AB"),
+        "region_add": lambda by: registers.region_add(by=by, name="Region Ny"),
+        "specialty_add": lambda by: registers.specialty_add(by=by, name="Ny specialitet"),
+        "register_rename": lambda by: registers.register_rename(
+            by=by, row=unit.care_provider, name="Vård AB"
+        ),
+        "affiliation_add": lambda by: registers.affiliation_add(
+            by=by, inspector=people.inspector, unit=unit
+        ),
+        "observer_scope_add": lambda by: registers.observer_scope_add(
+            by=by, observer=observer(), region=unit.region
         ),
         "inspector_assign": lambda by: inspector_assign(
             by=by, review=review, inspector=UserFactory(role=Role.INSPEKTOR)
@@ -122,7 +146,9 @@ def test_booking_and_registers_are_the_kansli_s(review: Review, people: People) 
         "review_booking_change": lambda by: review_booking_change(
             by=by, review=review, visit_date=review.visit_date, publish_report=False
         ),
-        "final_report_correct": lambda by: final_report_correct(by=by, review=review),
+        "final_report_correct": lambda by: final_report_correct(
+            by=by, review=review, reason="Rättat."
+        ),
     }
     for name, call in calls.items():
         for outsider in (people.inspector, people.contact, observer()):

@@ -50,7 +50,12 @@ CODE_STEP_URL_NAMES = frozenset(
 
 
 def totp_required(user: User) -> bool:
-    """Whether `user` must have TOTP activated before using Granska (production only)."""
+    """Whether `user` must have TOTP activated before using Granska: the kansli and inspectors
+    in production, and whoever was invited by e-mail."""
+    if user.totp_enrolment_required:
+        # Invited by e-mail (accounts.invitations): set up from the first login, in every
+        # environment, which closes the gap between the first password and the authenticator.
+        return True
     return bool(settings.PRODUCTION) and (user.is_superuser or user.role in TOTP_REQUIRED_ROLES)
 
 

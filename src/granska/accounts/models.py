@@ -1,6 +1,7 @@
 from collections.abc import Collection
 from typing import Any, ClassVar
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -78,6 +79,13 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("name"), max_length=FULL_NAME_MAX_CHARS)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # Set for a person invited by e-mail: whatever their role, they set up TOTP before they
+    # reach anything else, and give its code at every login after (accounts.middleware).
+    # db_default: rows written by code that predates the column (an older migration's state)
+    # get False too.
+    totp_enrolment_required = models.BooleanField(
+        _("must use two-factor authentication"), default=False, db_default=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
@@ -104,3 +112,41 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to a person the kansli added: a link with a single-use token,
+    kept here only as its SHA-256, that expires. Following it, the person sets their own password
+    and then their authenticator (TOTP)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("person")
+    )
+    token_hash = models.CharField(_("token (SHA-256)"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="invitations_sent",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class SecondFactor(Authenticator):  # type: ignore[misc]  # allauth ships no types
+    """allauth's authenticator (a TOTP app, the recovery codes) as the admin names it, in Swedish:
+    a proxy, so that allauth's own table and model stay as they are."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("second factor")
+        verbose_name_plural = _("second factors")

@@ -47,3 +47,7 @@ def require(by: User, permission: str, obj: Model | None = None) -> None:
     if not by.has_perm(permission, obj):
         # The 403 page shows the reason to the person: in words, not the permission's name.
         raise PermissionDenied(_("Your role does not allow this here."))
+
+
+# Inviting people (and sending a link again) is the kansli's.
+grant("accounts.invite", is_kansli)

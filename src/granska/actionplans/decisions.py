@@ -24,16 +24,14 @@ from granska.grading.vocabulary import Grade, adjusted_grade
 from granska.refusals import too_long
 from granska.reviews.models import (
     AreaGrade,
+    Review,
 )
 from granska.text import clean_text
 
 
-@transaction.atomic
-def plan_accept_record(*, plan: ActionPlan, by: User) -> ActionPlan:
-    """Records the acceptance of a submitted plan: every D of the review is adjusted one step up
-    its area's scale (the D stays, as the grade set). The review's move to follow-up and the
-    report issued again are the workflow's (`granska.workflow.plans.plan_accept`)."""
-    plan = plan_decidable(plan, by)
+def plan_acceptable(plan: ActionPlan) -> None:
+    """Refuses a plan with an action not yet planned, dated and with its responsible people: an
+    action plan is accepted only whole."""
     incomplete = [
         str(item)
         for item in plan.items.select_related("area", "criterion")
@@ -55,10 +53,28 @@ def plan_accept_record(*, plan: ActionPlan, by: User) -> ActionPlan:
                 % {"items": ", ".join(incomplete)}
             }
         )
-    for grade in AreaGrade.objects.filter(
-        assessment__review=plan.review, grade=Grade.D
-    ).select_related("assessment__area"):
-        grade.adjusted_grade = adjusted_grade(grade.assessment.area.grades)
+
+
+def plan_grade_adjustments(review: Review) -> list[tuple[AreaGrade, Grade]]:
+    """Every D of `review`, in the areas' order, with the grade accepting the plan adjusts it to:
+    one step up its area's scale (what the acceptance writes, and what its confirmation lists)."""
+    grades = (
+        AreaGrade.objects.filter(assessment__review=review, grade=Grade.D)
+        .select_related("assessment__area")
+        .order_by("assessment__area__position", "regulation")
+    )
+    return [(grade, adjusted_grade(grade.assessment.area.grades)) for grade in grades]
+
+
+@transaction.atomic
+def plan_accept_record(*, plan: ActionPlan, by: User) -> ActionPlan:
+    """Records the acceptance of a submitted plan: every D of the review is adjusted one step up
+    its area's scale (the D stays, as the grade set). The review's move to follow-up and the
+    report issued again are the workflow's (`granska.workflow.plans.plan_accept`)."""
+    plan = plan_decidable(plan, by)
+    plan_acceptable(plan)
+    for grade, adjusted in plan_grade_adjustments(plan.review):
+        grade.adjusted_grade = adjusted
         grade.save(update_fields=["adjusted_grade", "updated_at"])
     plan.items.exclude(return_comment="").update(return_comment="")
     return plan_decision_save(plan, status=PlanStatus.GODKAND, comment="", by=by)

@@ -5,10 +5,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from granska.actionplans.models import PLAN_WRITABLE, ActionItem, ActionPlan, FollowUp, PlanStatus
 from granska.reviews.history import HistoryEntry, field_changes
 from granska.reviews.models import Review
+
+KIND_PLAN = "plan"
+PLAN_KINDS: dict[str, StrOrPromise] = {KIND_PLAN: gettext_lazy("Action plan")}
 
 
 def _plan_item_records(review: Review, *, plan_drafts: bool) -> "QuerySet[Any]":
@@ -37,6 +42,7 @@ def plan_changes(review: Review, *, plan_drafts: bool = False) -> list[HistoryEn
         lambda field, value: (
             str(PlanStatus(value).label) if field == "status" and value else str(value or "")
         ),
+        kind=KIND_PLAN,
     )
     entries += field_changes(
         _plan_item_records(review, plan_drafts=plan_drafts)
@@ -57,5 +63,7 @@ def plan_changes(review: Review, *, plan_drafts: bool = False) -> list[HistoryEn
         lambda field, value: (
             str(FollowUp(value).label) if field == "followup" and value else str(value or "")
         ),
+        kind=KIND_PLAN,
+        area=lambda r: r.area.code,
     )
     return entries

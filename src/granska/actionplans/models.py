@@ -63,7 +63,10 @@ class ActionPlan(models.Model):
     return_comment = models.TextField(_("comment on return"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("earlier version of an action plan"),
+        verbose_name_plural=_("earlier versions of action plans"),
+    )
 
     class Meta:
         verbose_name = _("action plan")
@@ -132,7 +135,10 @@ class ActionItem(models.Model):
         _("follow-up"), max_length=20, choices=FollowUp.choices, default=FollowUp.OPEN
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("earlier version of a planned action"),
+        verbose_name_plural=_("earlier versions of planned actions"),
+    )
 
     class Meta:
         verbose_name = _("planned action")

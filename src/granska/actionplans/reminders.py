@@ -17,9 +17,7 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
-from django.core.validators import validate_email
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -36,12 +34,14 @@ from granska.actionplans.models import (
     ReminderKind,
 )
 from granska.actionplans.selectors import ReminderDue, reminders_due
+from granska.notices.sending import address_deliverable
 from granska.text import clean_line, clean_text
 
 logger = logging.getLogger(__name__)
 
 PLAN_KINDS = {ReminderKind.PLAN_DUE, ReminderKind.PLAN_OVERDUE}
 ACTION_KINDS = {ReminderKind.ACTION_DUE, ReminderKind.ACTION_OVERDUE}
+FOLLOWUP_KINDS = {ReminderKind.FOLLOWUP_DUE, ReminderKind.FOLLOWUP_OVERDUE}
 
 
 def reminders_queue(today: datetime.date) -> list[Reminder]:
@@ -90,13 +90,29 @@ def still_due(reminder: Reminder) -> bool:
     return item.followup_date == reminder.for_date
 
 
-def recipients(reminder: Reminder) -> list[str]:
-    """The unit's contacts, and for an action the people named responsible for it."""
-    unit = reminder.plan.review.unit
-    addresses = list(
-        unit.members.filter(is_active=True, role=Role.VERKSAMHET).values_list("email", flat=True)
-    )
+def awaits_confirmation(reminder: Reminder) -> bool:
+    """Whether the next act is the inspectors': a follow-up the unit has reported, which waits
+    for their confirmation (as `workflow.waiting` counts it, a report to confirm)."""
     item = reminder.item
+    return (
+        reminder.kind in FOLLOWUP_KINDS and item is not None and item.followup == FollowUp.REPORTED
+    )
+
+
+def recipients(reminder: Reminder) -> list[str]:
+    """Whoever must act next: the unit's contacts, and for an action the people named responsible
+    for it; for a follow-up the unit has reported, the review's inspectors, who confirm it."""
+    review = reminder.plan.review
+    item = reminder.item
+    if awaits_confirmation(reminder):
+        addresses = list(review.inspectors.filter(is_active=True).values_list("email", flat=True))
+        item = None
+    else:
+        addresses = list(
+            review.unit.members.filter(is_active=True, role=Role.VERKSAMHET).values_list(
+                "email", flat=True
+            )
+        )
     if item is not None:
         named = (
             item.responsible_email
@@ -107,20 +123,11 @@ def recipients(reminder: Reminder) -> list[str]:
             addresses.append(named)
     unique: dict[str, str] = {}
     for address in addresses:
-        if _deliverable(address):
+        if address_deliverable(address):
             unique.setdefault(address.lower(), address)
         else:
             logger.warning("Reminder %s: a stored address is not an e-mail address", reminder.key)
     return sorted(unique.values())
-
-
-def _deliverable(address: str) -> bool:
-    """Whether `address` can stand in a To header: an e-mail address and nothing more."""
-    try:
-        validate_email(address)
-    except ValidationError:
-        return False
-    return address == address.strip() and not any(char in address for char in "\r\n")
 
 
 def message(reminder: Reminder, to: str) -> EmailMessage:
@@ -135,6 +142,7 @@ def message(reminder: Reminder, to: str) -> EmailMessage:
             "item": item,
             "url": settings.GRANSKA_SITE_URL + reverse("actionplans:plan", args=[review.pk]),
             "overdue": reminder.kind.endswith("overdue"),
+            "confirm": awaits_confirmation(reminder),
         }
         if item is not None:
             context |= {

@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from granska.actionplans.models import (
     PLAN_WRITABLE,
@@ -51,10 +51,14 @@ class Due:
 def dues_open() -> list[Due]:
     """Every date not yet kept: a deadline of a plan not yet submitted (or returned), and the
     completion and follow-up of each action of an accepted plan that is not yet confirmed
-    (completion only while nothing is reported)."""
+    (completion only while nothing is reported). A closed review keeps no date."""
+    return _dues_open(ActionPlan.objects.all())
+
+
+def _dues_open(plans_of: QuerySet[ActionPlan]) -> list[Due]:
     dues: list[Due] = []
     plans = list(
-        ActionPlan.objects.exclude(review__status=Status.AVSLUTAD).select_related(
+        plans_of.exclude(review__status=Status.AVSLUTAD).select_related(
             "review__unit", "review__specialty"
         )
     )
@@ -153,14 +157,7 @@ def followup_overview(today: datetime.date) -> FollowUpOverview:
 
 
 def unit_calendar_dues(unit: Unit) -> list[Due]:
-    """The unit's own dates, kept or not: its plans' deadlines, every action's dates."""
-    dues: list[Due] = []
-    plans = ActionPlan.objects.filter(review__unit=unit).select_related("review__unit")
-    for plan in plans:
-        dues.append(Due("plan", plan.due_date, plan.due_date.isoformat(), plan))
-        for item in plan.items.select_related("area", "criterion"):
-            if item.completion_date:
-                dues.append(Due("action", item.completion_date, item.completion_text, plan, item))
-            if item.followup_date:
-                dues.append(Due("followup", item.followup_date, item.followup_text, plan, item))
-    return dues
+    """The unit's dates still to keep, as `dues_open` reads them: once a date no longer applies
+    (the plan submitted or accepted, an action reported or confirmed, the review closed) it
+    leaves the unit's calendar."""
+    return _dues_open(ActionPlan.objects.filter(review__unit=unit))

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,8 @@ from granska.actionplans.models import (
     PlanStatus,
 )
 from granska.grading.vocabulary import NOT_FULLY_MET, Grade, Level
+from granska.notices.models import NoticeKind
+from granska.notices.services import notify_inspectors, notify_unit
 from granska.refusals import not_sent, not_versioned, too_long
 from granska.reviews.models import (
     AreaGrade,
@@ -315,6 +318,13 @@ def plan_save(
         plan.submitted_by = by
         fields += ["status", "submitted_at", "submitted_by"]
     plan.save(update_fields=fields)
+    if submit:
+        notify_inspectors(
+            kind=NoticeKind.PLAN_SUBMITTED,
+            review=plan.review,
+            event=f"plan{plan.pk}v{plan.version}",
+            link=reverse("actionplans:plan", args=[plan.review_id]),
+        )
     return plan
 
 
@@ -396,7 +406,15 @@ def plan_return(
         if item.return_comment != new:
             item.return_comment = new
             item.save(update_fields=["return_comment"])
-    return plan_decision_save(plan, status=PlanStatus.ATERFORVISAD, comment=plan_comment, by=by)
+    plan = plan_decision_save(plan, status=PlanStatus.ATERFORVISAD, comment=plan_comment, by=by)
+    notify_unit(
+        kind=NoticeKind.PLAN_RETURNED,
+        review=plan.review,
+        event=f"plan{plan.pk}v{plan.version}",
+        link=reverse("actionplans:plan", args=[plan.review_id]),
+        date=plan.due_date.isoformat(),
+    )
+    return plan
 
 
 @transaction.atomic

@@ -22,7 +22,6 @@ from granska.demo.scenarios import DemoReview
 from granska.grading.vocabulary import Outcome, Regulation
 from granska.lifecycle import REPORT_FINAL, Status
 from granska.reviews.models import (
-    Affiliation,
     CareProvider,
     Finding,
     ObserverScope,
@@ -33,6 +32,7 @@ from granska.reviews.models import (
     Unit,
     UnitKind,
 )
+from granska.reviews.registers import affiliation_add, care_provider_add, unit_register
 from granska.reviews.services import (
     area_grade_set,
     assessment_write,
@@ -41,7 +41,6 @@ from granska.reviews.services import (
     review_create,
     summary_fingerprint,
     summary_save,
-    unit_register,
 )
 from granska.workflow.moves import review_move
 
@@ -397,21 +396,25 @@ def demo_load() -> DemoResult:
     kansli = next(user for user in users.values() if user.role == Role.KANSLI)
     units = {}
     for name, (kind, provider, region, specialty, contacts) in UNITS.items():
+        # The demo's names are its own, none a misspelling of another: no confirmation asked.
         unit = unit_register(
             by=kansli,
             name=name,
             kind=kind,
-            care_provider_name=provider,
+            care_provider=CareProvider.named(provider)
+            or care_provider_add(by=kansli, name=provider, confirm_similar=True),
             region=Region.objects.get_or_create(name=region)[0],
             specialty=Specialty.objects.get_or_create(name=specialty)[0],
+            contacts=[users[email] for email in contacts],
         )
-        unit.members.set([users[email] for email in contacts])
         units[name] = unit
 
     for email, provider in EMPLOYERS.items():
-        Affiliation.objects.create(
+        affiliation_add(
+            by=kansli,
             inspector=users[email],
-            care_provider=CareProvider.objects.get_or_create(name=provider)[0],
+            care_provider=CareProvider.named(provider)
+            or care_provider_add(by=kansli, name=provider, confirm_similar=True),
         )
 
     # The observer is the specialty society's SPUR coordinator for allmänmedicin.

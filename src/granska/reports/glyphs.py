@@ -31,6 +31,9 @@ def report_text_places(data: ReportData) -> Iterator[tuple[str, str]]:
     yield _("The specialty"), data["specialty"]
     yield _("Inspectors"), data["inspectors"]
     yield _("The issuing organisation (GRANSKA_REPORT_ISSUER)"), data["issuer"]
+    if data["issue"] is not None:
+        # The kansli's reason for a correction; the rest of the version's sentence is Granska's.
+        yield _("Reason for the correction"), data["issue"]["reason"]
     summary = data["summary"]
     for part, items in (
         (_("Summary, strengths, point %(n)d"), summary["strengths"]),

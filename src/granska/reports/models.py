@@ -12,6 +12,12 @@ def final_report_path(instance: "FinalReport", filename: str) -> str:
     return f"reports/{instance.review_id}/v{instance.version}.pdf"
 
 
+def final_report_replaced_path(instance: "FinalReport", filename: str) -> str:
+    """Where the copy of a replaced version marked replaced is stored:
+    reports/<review>/v<version>-ersatt.pdf."""
+    return f"reports/{instance.review_id}/v{instance.version}-ersatt.pdf"
+
+
 def final_report_public_path(instance: "FinalReport", filename: str) -> str:
     """Where a version's public copy is stored: reports/<review>/v<version>-publik.pdf."""
     return f"reports/{instance.review_id}/v{instance.version}-publik.pdf"
@@ -23,7 +29,10 @@ class FinalReport(models.Model):
 
     Each version has two PDFs, made together: the document of record (`pdf`), read inside
     Granska by those who read the review, and the public copy (`public_pdf`) served on the list
-    of published reports, in which the people responsible in the handlingsplan are not named."""
+    of published reports, in which the people responsible in the handlingsplan are not named.
+    When a version is replaced, a third is typeset from the data it was issued with
+    (`data`): the same report, marked replaced on every page (`replaced_pdf`), which is what its
+    download serves from then on; the PDF as issued stays, with its SHA-256."""
 
     review = models.ForeignKey(
         Review, on_delete=models.PROTECT, related_name="final_reports", verbose_name=_("review")
@@ -51,6 +60,16 @@ class FinalReport(models.Model):
         verbose_name=_("replaced by"),
     )
     replaced_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+    # Why this version was issued again: required of a correction, "" for the first version.
+    reason = models.TextField(_("reason"), blank=True)
+    # The report's data as issued (reports.selectors.ReportData), to mark it replaced later.
+    data = models.JSONField(_("data as issued"), null=True, blank=True)
+    replaced_pdf = models.FileField(
+        _("PDF marked replaced"), upload_to=final_report_replaced_path, max_length=200, blank=True
+    )
+    replaced_sha256 = models.CharField(
+        _("SHA-256 of the PDF marked replaced"), max_length=64, blank=True
+    )
 
     class Meta:
         verbose_name = _("final report")

@@ -22,6 +22,9 @@ from typing import Final
 
 import typst
 from django.core.cache import caches
+from fontTools.pens.svgPathPen import SVGPathPen
+from fontTools.pens.transformPen import TransformPen
+from fontTools.ttLib import TTFont
 
 from granska.glyphs import FONT_DIR, fonts_identity
 from granska.reports import ReportWarning
@@ -63,7 +66,7 @@ def pdf_render(
     try:
         pdf, problems = compiler.compile_with_warnings(
             format="pdf",
-            sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+            sys_inputs={"data": json.dumps(data, ensure_ascii=False), "watermark": watermark_svg()},
             pdf_standards=PDF_STANDARD,
             timestamp=(timestamp or datetime.datetime.now(datetime.UTC)).replace(microsecond=0),
         )
@@ -92,6 +95,31 @@ def pdf_render_cached(data: ReportData, *, template: Path = TEMPLATE) -> bytes:
     pdf = pdf_render(data, template=template)
     store.set(key, pdf, CACHE_SECONDS)
     return pdf
+
+
+@cache
+def watermark_svg(word: str = "UTKAST") -> str:
+    """The draft's watermark as an SVG of the letters' outlines in Lato Bold: a drawing, not
+    text, so that it never extracts as stray letters ("ST", "KA", "UT") between the report's
+    words. (An artifact alone is not enough: text extraction reads artifacts too.)"""
+    font = TTFont(FONT_DIR / "Lato-Bold.ttf")
+    glyphs = font.getGlyphSet()
+    cmap = font.getBestCmap()
+    ascent = font["hhea"].ascent
+    height = ascent - font["hhea"].descent
+    x = 0
+    paths = []
+    for char in word:
+        name = cmap[ord(char)]
+        pen = SVGPathPen(glyphs)
+        glyphs[name].draw(TransformPen(pen, (1, 0, 0, -1, x, ascent)))
+        paths.append(pen.getCommands())
+        # A little space between the letters, as the printed drafts have.
+        x += glyphs[name].width + 40
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {x} {height}">'
+        f'<path fill="#e0e0e0" d="{" ".join(paths)}"/></svg>'
+    )
 
 
 def pdf_cache_key(data: ReportData, *, template: Path = TEMPLATE) -> str:

@@ -12,6 +12,7 @@ from typing import TypedDict
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from granska.actionplans.models import ADJUSTMENT_NOTE, ActionItem, PlanStatus
 from granska.grading.vocabulary import Level
@@ -95,6 +96,19 @@ class PlanAreaData(TypedDict):
     items: list[PlanItemData]
 
 
+class IssueData(TypedDict):
+    """Which issued version of the final report this is, and what became of it."""
+
+    version: int
+    date: str  # the day it was issued, YYYY-MM-DD
+    replaces: int  # the version it replaces, 0 for the first
+    reason: str  # why it was issued again ("" for the first)
+    replaced_by: int  # the version that replaced it, 0 while it is in force
+    replaced_date: str  # the day it was replaced, YYYY-MM-DD, or ""
+    sentence: str  # "Version 2, utfärdad 2026-12-01; ersätter version 1. Skäl: …"
+    replaced: str  # "ERSATT: version 1 är ersatt av version 2 …" on every page, or ""
+
+
 class ReportData(TypedDict):
     review_id: int
     unit: str
@@ -113,6 +127,8 @@ class ReportData(TypedDict):
     plan: list[PlanAreaData]
     # The copy on the public list, with the names of the people responsible left out.
     public_copy: bool
+    # The issued version in force (a final report), None for a draft.
+    issue: IssueData | None
 
 
 # What the public copy of a final report shows instead of a responsible person's name.
@@ -174,7 +190,78 @@ def report_data(review: Review) -> ReportData:
         groups=groups,
         plan=_plan_data(review),
         public_copy=False,
+        issue=None if report_is_draft(review) else _issue_data(review),
     )
+
+
+def issue_data(report: FinalReport, *, replaces: int) -> IssueData:
+    """What the report says about its issued version `report`."""
+    replaced_by = report.replaced_by
+    return issue_make(
+        version=report.version,
+        date=timezone.localdate(report.issued_at).isoformat(),
+        replaces=replaces,
+        reason=report.reason,
+        replaced_by=replaced_by.version if replaced_by else 0,
+        replaced_date=(
+            timezone.localdate(report.replaced_at).isoformat() if report.replaced_at else ""
+        ),
+    )
+
+
+def issue_make(
+    *,
+    version: int,
+    date: str,
+    replaces: int,
+    reason: str,
+    replaced_by: int = 0,
+    replaced_date: str = "",
+) -> IssueData:
+    """An issued version's facts with the sentences every format writes of them: "Version 2,
+    utfärdad 2026-12-01; ersätter version 1. Skäl: …", and on a replaced version "ERSATT: …"."""
+    reason = clean_text(reason)
+    sentence = f"Version {version}, utfärdad {date}"
+    if replaces:
+        sentence += f"; ersätter version {replaces}."
+        if reason:
+            sentence += f" Skäl: {reason}"
+    else:
+        sentence += "."
+    replaced = ""
+    if replaced_by:
+        when = f" {replaced_date}" if replaced_date else ""
+        replaced = (
+            f"ERSATT: version {version} är ersatt av version {replaced_by}, utfärdad{when}, "
+            "och gäller inte längre."
+            if when
+            else f"ERSATT: version {version} är ersatt av version {replaced_by} och gäller inte "
+            "längre."
+        )
+    return IssueData(
+        version=version,
+        date=date,
+        replaces=replaces,
+        reason=reason,
+        replaced_by=replaced_by,
+        replaced_date=replaced_date,
+        sentence=sentence,
+        replaced=replaced,
+    )
+
+
+def _issue_data(review: Review) -> IssueData | None:
+    """The version in force of a final review's report; None before one is issued."""
+    current = (
+        FinalReport.objects.filter(review=review, replaced_at__isnull=True)
+        .order_by("-version")
+        .first()
+    )
+    if current is None:
+        return None
+    earlier = FinalReport.objects.filter(review=review, version__lt=current.version)
+    replaces = earlier.order_by("-version").values_list("version", flat=True).first()
+    return issue_data(current, replaces=replaces or 0)
 
 
 def report_data_public(data: ReportData) -> ReportData:

@@ -4,12 +4,15 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from granska.accounts.models import User
 from granska.accounts.rules import require
 from granska.lifecycle import Status
+from granska.notices.models import NoticeKind
+from granska.notices.services import notify_inspectors
 from granska.refusals import too_long
 from granska.reports.limits import ANSWER_MAX_CHARS, COMMENT_MAX_CHARS
 from granska.reports.models import CommentDecision, DraftComment
@@ -54,7 +57,15 @@ def draft_comment_add(*, review: Review, by: User, section: str, text: str) -> D
     )
     if problem:
         raise ValidationError({"text": problem})
-    return DraftComment.objects.create(review=review, section=section, text=text, by=by)
+    comment = DraftComment.objects.create(review=review, section=section, text=text, by=by)
+    # The inspectors are told once a day, however many comments the unit writes that day.
+    notify_inspectors(
+        kind=NoticeKind.DRAFT_COMMENTED,
+        review=review,
+        event=f"review{review.pk}:{timezone.localdate().isoformat()}",
+        link=reverse("reports:html", args=[review.pk]),
+    )
+    return comment
 
 
 @transaction.atomic

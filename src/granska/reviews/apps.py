@@ -9,3 +9,7 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the app's object permissions with django-rules.
         from granska.reviews import rules  # noqa: F401
+        from granska.reviews.search import search_functions_connect
+
+        # SQLite folds only A to Z; names are searched and sorted with every letter folded.
+        search_functions_connect()

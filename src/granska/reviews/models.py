@@ -176,6 +176,9 @@ class Unit(models.Model):
     calendar_token = models.CharField(
         _("calendar token"), max_length=64, unique=True, default=calendar_token_new
     )
+    # Raised by every change through `registers.unit_change`, so that a change based on an
+    # older version is caught instead of silently overwriting another kansli's.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("unit")
@@ -239,7 +242,10 @@ class Review(models.Model):
     improvements = models.TextField(_("improvement potential"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("earlier version of a review"),
+        verbose_name_plural=_("earlier versions of reviews"),
+    )
 
     class Meta:
         verbose_name = _("review")
@@ -275,7 +281,10 @@ class Assignment(models.Model):
         verbose_name=_("inspector"),
     )
     created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("earlier version of an assignment"),
+        verbose_name_plural=_("earlier versions of assignments"),
+    )
 
     class Meta:
         verbose_name = _("assignment")
@@ -313,7 +322,10 @@ class Finding(models.Model):
     note = models.TextField(_("note"), blank=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("earlier version of a finding"),
+        verbose_name_plural=_("earlier versions of findings"),
+    )
 
     class Meta:
         verbose_name = _("finding")
@@ -343,7 +355,10 @@ class AreaAssessment(models.Model):
     # an older version is caught instead of silently overwriting someone else's.
     version = models.PositiveIntegerField(_("version"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("earlier version of an area assessment"),
+        verbose_name_plural=_("earlier versions of area assessments"),
+    )
 
     class Meta:
         verbose_name = _("area assessment")
@@ -375,7 +390,10 @@ class AreaGrade(models.Model):
         _("grade after the action plan"), max_length=1, choices=GRADE_CHOICES, blank=True
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("earlier version of an area grade"),
+        verbose_name_plural=_("earlier versions of area grades"),
+    )
 
     class Meta:
         verbose_name = _("area grade")

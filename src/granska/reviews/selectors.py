@@ -2,9 +2,22 @@
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OrderBy,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import Area, Criterion
@@ -13,7 +26,7 @@ from granska.catalog.suggestions import area_suggestions, suggestion_label, sugg
 from granska.choices import LEVEL_LABELS, OUTCOME_LABELS
 from granska.grading import Suggestion
 from granska.grading.vocabulary import Level, Outcome, Regulation
-from granska.lifecycle import months_after
+from granska.lifecycle import Status, months_after
 from granska.reviews.inputs import (
     AreaInput,
     SentFinding,
@@ -25,11 +38,13 @@ from granska.reviews.inputs import (
 from granska.reviews.models import (
     AreaAssessment,
     AreaGrade,
+    Assignment,
     Finding,
     ObserverScope,
     Review,
     Unit,
 )
+from granska.reviews.search import Lowered, like_term
 
 
 def observer_scope_filter(user: User) -> Q:
@@ -61,13 +76,79 @@ def reviews_visible_to(user: User) -> QuerySet[Review]:
     return reviews.none()
 
 
+# The review list's columns, each sortable up and down: `sort="unit"` or `sort="-unit"`.
+REVIEW_SORT_KEYS = (
+    "unit",
+    "specialty",
+    "region",
+    "visit_date",
+    "regulations",
+    "status",
+    "inspectors",
+)
+REVIEW_SORT_DEFAULT = "-visit_date"
+
+
+def review_sort_keys() -> list[str]:
+    """Every sort the review list takes: each column, ascending and descending."""
+    return [key for column in REVIEW_SORT_KEYS for key in (column, f"-{column}")]
+
+
+def _review_sort_terms(column: str) -> list[Any]:
+    """The expressions a column sorts by, ascending."""
+    if column == "unit":
+        return [Lowered("unit__name")]
+    if column == "specialty":
+        return [Lowered("specialty__name")]
+    if column == "region":
+        return [Lowered("unit__region__name")]
+    if column == "visit_date":
+        return [F("visit_date")]
+    if column == "regulations":
+        # As the column reads: "HSLF-FS 2021:8", "SOSFS 2015:8", "SOSFS 2015:8, HSLF-FS 2021:8".
+        return [F("under_2015"), F("under_2021")]
+    if column == "status":
+        # In the lifecycle's order, not the alphabet's.
+        return [
+            Case(
+                *(When(status=s.value, then=Value(i)) for i, s in enumerate(Status)),
+                output_field=IntegerField(),
+            )
+        ]
+    # inspectors: by the first of them in the alphabet.
+    first = (
+        Assignment.objects.filter(review=OuterRef("pk"))
+        .annotate(key=Lowered("inspector__full_name"))
+        .order_by("key")
+        .values("key")[:1]
+    )
+    return [Subquery(first)]
+
+
+def review_ordering(sort: str) -> list[OrderBy]:
+    """The ORDER BY of `sort` (a column, "-" before it for descending; an unknown one is the
+    default, newest visit first), empty values last either way, ties newest visit first."""
+    if sort.removeprefix("-") not in REVIEW_SORT_KEYS:
+        sort = REVIEW_SORT_DEFAULT
+    descending = sort.startswith("-")
+    terms = [
+        term.desc(nulls_last=True) if descending else term.asc(nulls_last=True)
+        for term in _review_sort_terms(sort.removeprefix("-"))
+    ]
+    return [*terms, F("visit_date").desc(nulls_last=True), F("pk").desc()]
+
+
 def review_list(
     user: User,
     *,
     status: str = "",
     specialty_id: int | None = None,
     region_id: int | None = None,
+    unit_search: str = "",
+    sort: str = REVIEW_SORT_DEFAULT,
 ) -> QuerySet[Review]:
+    """The reviews `user` may read, filtered, and the unit's name searched whatever its case
+    (every letter, on SQLite as on PostgreSQL), in the order of `sort`."""
     reviews = reviews_visible_to(user)
     filters = Q()
     if status:
@@ -76,11 +157,14 @@ def review_list(
         filters &= Q(specialty_id=specialty_id)
     if region_id:
         filters &= Q(unit__region_id=region_id)
+    if term := like_term(unit_search):
+        reviews = reviews.alias(unit_lowered=Lowered("unit__name"))
+        filters &= Q(unit_lowered__contains=term)
     return (
         reviews.filter(filters)
         .select_related("unit", "unit__region", "specialty", "protocol")
         .prefetch_related("inspectors")
-        .order_by("-visit_date", "-pk")
+        .order_by(*review_ordering(sort))
     )
 
 
@@ -408,6 +492,10 @@ def reviews_due_again(today: datetime.date) -> list[tuple[Review, datetime.date]
 
 
 def unit_next_reviews(unit: Unit) -> list[tuple[Review, datetime.date]]:
-    """When the unit is due for a new review after each review with a final report."""
-    reviews = Review.objects.filter(unit=unit, final_report_date__isnull=False)
-    return [(review, day) for review in reviews if (day := review_next_due(review))]
+    """When the unit is due for a new review: after its latest review, once that has a final
+    report. A review followed by a newer one is done with, and so is its date; while the newer
+    one is under way the unit is not due."""
+    latest = Review.objects.filter(unit=unit).order_by("-created_at", "-pk").first()
+    if latest is None or (day := review_next_due(latest)) is None:
+        return []
+    return [(latest, day)]

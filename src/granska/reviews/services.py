@@ -4,7 +4,7 @@ import datetime
 import hashlib
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from granska.accounts.models import Role, User
@@ -17,95 +17,24 @@ from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL, Status
 from granska.refusals import not_sent, not_versioned, too_long
 from granska.reviews.inputs import AreaInput, finding_key, grade_key
 from granska.reviews.limits import (
-    CARE_PROVIDER_NAME_MAX_CHARS,
     NARRATIVE_MAX_CHARS,
     NOTE_MAX_CHARS,
     REASON_MAX_CHARS,
     SUMMARY_LIST_MAX_CHARS,
-    UNIT_NAME_MAX_CHARS,
 )
 from granska.reviews.models import (
     Affiliation,
     AreaAssessment,
     AreaGrade,
     Assignment,
-    CareProvider,
     Finding,
-    Region,
     Review,
     Source,
     Specialty,
     Unit,
-    UnitKind,
     name_key,
 )
-from granska.text import clean_line, clean_text
-
-
-@transaction.atomic
-def unit_register(
-    *,
-    by: User,
-    name: str,
-    kind: str,
-    care_provider_name: str,
-    region: Region,
-    specialty: Specialty,
-) -> Unit:
-    """Registers a unit under its care provider: the one registered under that name whatever
-    its case and spacing ("region  österå" is Region Österå), or a new one. Filing a unit under
-    a second spelling of its provider would hide an inspector's tie to the provider, which is
-    what keeps the provider's own inspectors from reviewing it."""
-    require(by, "reviews.manage")
-    name, provider_name = clean_line(name), clean_line(care_provider_name)
-    errors: dict[str, list[str]] = {}
-    for field, value, empty, limit, longer in (
-        (
-            "name",
-            name,
-            _("Give the unit's name."),
-            UNIT_NAME_MAX_CHARS,
-            _("The unit's name may be at most %(limit)s characters; it is %(length)s."),
-        ),
-        (
-            "care_provider_name",
-            provider_name,
-            _("Give the care provider's name."),
-            CARE_PROVIDER_NAME_MAX_CHARS,
-            _("The care provider's name may be at most %(limit)s characters; it is %(length)s."),
-        ),
-    ):
-        problem = too_long(value, limit, longer) if value else empty
-        if problem:
-            errors[field] = [problem]
-    if kind not in UnitKind.values:
-        errors["kind"] = [_("Choose one of the kinds of unit offered.")]
-    if errors:
-        raise ValidationError(errors)
-    care_provider = CareProvider.named(provider_name)
-    if care_provider is None:
-        try:
-            with transaction.atomic():
-                care_provider = CareProvider.objects.create(name=provider_name)
-        except IntegrityError:
-            # Registered by someone else meanwhile, under this name in another case.
-            care_provider = CareProvider.named(provider_name)
-            if care_provider is None:
-                raise
-    same = next((u for u in care_provider.units.all() if name_key(u.name) == name_key(name)), None)
-    if same is not None:
-        raise ValidationError(
-            {
-                "name": _("%(provider)s already has a unit named “%(unit)s”.")
-                % {"provider": care_provider.name, "unit": same.name}
-            }
-        )
-    unit = Unit(
-        name=name, kind=kind, care_provider=care_provider, region=region, specialty=specialty
-    )
-    unit.full_clean()
-    unit.save()
-    return unit
+from granska.text import clean_text
 
 
 @transaction.atomic
@@ -341,20 +270,46 @@ def review_booking_change(
     return review
 
 
+def _tie_words(affiliation: Affiliation, unit: Unit) -> list[str]:
+    """The tie `affiliation` gives its inspector to `unit`, in words; empty when none. A care
+    provider counts by its row and, should a second row ever hold the same name in another case
+    or spacing (written around the services), by its name too."""
+    ties = []
+    if affiliation.unit_id == unit.pk:
+        ties.append(_("works at %(unit)s") % {"unit": unit.name})
+    provider = affiliation.care_provider
+    if provider is not None and (
+        provider.pk == unit.care_provider_id
+        or name_key(provider.name) == name_key(unit.care_provider.name)
+    ):
+        ties.append(
+            _("is employed by the unit's care provider %(provider)s")
+            % {"provider": unit.care_provider.name}
+        )
+    return ties
+
+
 def inspector_ties(inspector: User, unit: Unit) -> list[str]:
     """The inspector's recorded ties to the unit, in words; empty when there are none."""
-    ties = []
-    for affiliation in Affiliation.objects.filter(inspector=inspector).select_related(
-        "care_provider", "unit"
+    return [
+        tie
+        for affiliation in Affiliation.objects.filter(inspector=inspector).select_related(
+            "care_provider", "unit"
+        )
+        for tie in _tie_words(affiliation, unit)
+    ]
+
+
+def inspectors_with_ties(unit: Unit) -> list[tuple[User, list[str]]]:
+    """Every active inspector with their ties to `unit` in words (empty: free to review it), in
+    two queries: for the assign form, which shows the tied ones as unavailable, with the reason."""
+    inspectors = list(User.objects.filter(role=Role.INSPEKTOR, is_active=True))
+    ties: dict[int, list[str]] = {inspector.pk: [] for inspector in inspectors}
+    for affiliation in Affiliation.objects.filter(inspector__in=inspectors).select_related(
+        "care_provider"
     ):
-        if affiliation.unit_id == unit.pk:
-            ties.append(_("works at %(unit)s") % {"unit": unit.name})
-        if affiliation.care_provider_id == unit.care_provider_id:
-            ties.append(
-                _("is employed by the unit's care provider %(provider)s")
-                % {"provider": unit.care_provider.name}
-            )
-    return ties
+        ties[affiliation.inspector_id].extend(_tie_words(affiliation, unit))
+    return [(inspector, ties[inspector.pk]) for inspector in inspectors]
 
 
 def _inspectors_open(review: Review) -> None:

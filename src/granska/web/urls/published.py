@@ -3,11 +3,11 @@
 from django.urls import path
 
 import granska.converters  # noqa: F401 - registers the path converters used below
-from granska.web.views import reports as views
+from granska.web.views import published, reports
 
 app_name = "published"
 
 urlpatterns = [
-    path("", views.published_list_view, name="list"),
-    path("<id:pk>.pdf", views.published_pdf_view, name="pdf"),
+    path("", published.published_list_view, name="list"),
+    path("<id:pk>.pdf", reports.published_pdf_view, name="pdf"),
 ]

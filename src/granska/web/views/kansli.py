@@ -1,6 +1,6 @@
 """The kansli's pages: units, booking, inspectors, and moving a review through its lifecycle."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django import forms
 from django.contrib import messages
@@ -8,29 +8,45 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from granska.accounts.models import User
 from granska.catalog.selectors import protocol_latest
-from granska.choices import status_label
 from granska.lifecycle import Status
-from granska.reviews.models import Unit
+from granska.reviews.models import Review, Unit
+from granska.reviews.registers import unit_register
 from granska.reviews.services import (
-    inspector_assign,
     inspector_unassign,
+    inspectors_with_ties,
     review_booking_change,
     review_create,
-    unit_register,
 )
 from granska.web.forms import AssignForm, BookingChangeForm, BookingForm, UnitForm
 from granska.web.views.common import changeable_review, request_user
-from granska.workflow.moves import review_move
+from granska.workflow.assignments import inspector_assign
+from granska.workflow.moves import (
+    move_asks_confirmation,
+    move_changes,
+    move_check,
+    move_label,
+    review_move,
+    review_now_text,
+)
 
 
 def _require_kansli(request: HttpRequest) -> None:
     if not request_user(request).has_perm("reviews.manage"):
         raise PermissionDenied
+
+
+def assign_form_for(review: Review, assigned: Iterable[User]) -> AssignForm:
+    """The assign form of `review`: the inspectors tied to its unit, and those already
+    `assigned`, shown unavailable with the reason (two queries)."""
+    return AssignForm(
+        ties=inspectors_with_ties(review.unit), assigned={person.pk for person in assigned}
+    )
 
 
 def _form_errors(form: forms.Form, error: ValidationError) -> None:
@@ -51,7 +67,9 @@ def unit_list_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(unit)s is registered.") % {"unit": unit.name})
             return redirect("reviews:units")
-    units = Unit.objects.select_related("care_provider", "region", "specialty")
+    units = Unit.objects.select_related("care_provider", "region", "specialty").prefetch_related(
+        "members"
+    )
     status = 422 if form.errors else 200
     return render(request, "reviews/units.html", {"form": form, "units": units}, status=status)
 
@@ -127,23 +145,54 @@ def unassign_view(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def move_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Moves the review to the status posted as `to`, if the person may and the rules allow."""
+    """Moves the review to the status posted as `to`, if the person may and the rules allow.
+
+    An official or undoing move (the final report, a step back, the visit before its date) is
+    made only with `confirm` from its confirmation page, naming the status it was confirmed from;
+    without it the confirmation page is shown instead, and one confirmed from a status the review
+    has left since is refused."""
     review = changeable_review(request, pk)
     target = request.POST.get("to", "")
     if target not in set(Status):
         messages.error(request, _("Choose a status to move to."))
         return redirect("reviews:detail", pk=review.pk)
     user = request_user(request)
-    # Who may make which move is the lifecycle's: `review_move` refuses the others (403).
+    confirmed = request.POST.get("confirm")
+    if confirmed is not None and confirmed != review.status:
+        # Confirmed from a status the review has since left: what was confirmed is not this.
+        messages.error(
+            request,
+            _("The review moved on while you confirmed; nothing was changed.")
+            + " "
+            + review_now_text(review),
+        )
+        return redirect("reviews:detail", pk=review.pk)
+    # Who may make which move is the lifecycle's: the workflow refuses the others (403).
     try:
-        review_move(review=review, target=target, by=user)
+        if move_asks_confirmation(review, target) and confirmed is None:
+            move_check(review=review, target=target, by=user)
+            return render(
+                request,
+                "confirm.html",
+                {
+                    "review": review,
+                    "act": move_label(review.status, target),
+                    "changes": move_changes(review, target),
+                    "action_url": reverse("reviews:move", args=[review.pk]),
+                    "fields": [("to", target)],
+                    "confirm": review.status,
+                    "cancel_url": reverse("reviews:detail", args=[review.pk]),
+                },
+            )
+        moved = review_move(review=review, target=target, by=user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(
-            request, _("The review is now at: %(status)s.") % {"status": status_label(target)}
-        )
+        text = review_now_text(moved)
+        if target == Status.SLUTRAPPORT:
+            text = _("The final report is issued.") + " " + text
+        messages.success(request, text)
     return redirect("reviews:detail", pk=review.pk)
 
 

@@ -3,8 +3,10 @@ inspectors accept or return it and confirm the follow-up; the kansli follows eve
 unit's calendar feed."""
 
 import csv
+import hashlib
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,10 +14,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from granska.accounts.models import User
 from granska.actionplans.attachments import ACCEPTED_EXTENSIONS
 from granska.actionplans.calendar import calendar_render
 from granska.actionplans.models import (
@@ -40,7 +44,8 @@ from granska.reviews.models import Review, Unit
 from granska.reviews.selectors import review_next_due
 from granska.text import clean_line, form_int
 from granska.web.views.common import request_user, visible_review
-from granska.workflow.plans import followup_decide, plan_accept
+from granska.workflow.moves import review_now_text
+from granska.workflow.plans import followup_decide, plan_accept, plan_accept_changes
 
 logger = logging.getLogger(__name__)
 
@@ -149,9 +154,8 @@ def _render(
         "may_report": may_write and plan.status == PlanStatus.GODKAND,
         "may_confirm": may_decide and plan.status == PlanStatus.GODKAND,
         "calendar": may_write or user.has_perm("reviews.manage"),
-        "calendar_url": request.build_absolute_uri(
-            reverse("actionplans:calendar", args=[review.unit.calendar_token])
-        ),
+        "calendar_url": settings.GRANSKA_SITE_URL
+        + reverse("actionplans:calendar", args=[review.unit.calendar_token]),
         "next_review": review_next_due(review),
         "FollowUp": FollowUp,
         "Decision": Decision,
@@ -218,6 +222,28 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("actionplans:plan", pk=review.pk)
 
 
+def _accept_confirmation(
+    request: HttpRequest, review: Review, plan: ActionPlan, user: User
+) -> HttpResponse:
+    """The confirmation of accepting the plan: the grades it adjusts, the report issued again;
+    posted back with `confirm` naming the plan's version (refused as accepting it would be)."""
+    changes = plan_accept_changes(plan=plan, by=user)
+    return render(
+        request,
+        "confirm.html",
+        {
+            "review": review,
+            "act": _("Accept the action plan"),
+            "crumb": _("Action plan"),
+            "changes": changes,
+            "action_url": reverse("actionplans:decide", args=[review.pk]),
+            "fields": [("decision", "accept")],
+            "confirm": plan.version,
+            "cancel_url": reverse("actionplans:plan", args=[review.pk]),
+        },
+    )
+
+
 @require_POST
 @login_required
 def plan_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -227,15 +253,27 @@ def plan_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not user.has_perm("actionplans.decide_plan", review):
         raise PermissionDenied
     decision = request.POST.get("decision")
+    confirmed = request.POST.get("confirm")
     try:
+        if decision == "accept" and confirmed != str(plan.version):
+            if confirmed is not None:
+                # Confirmed for a version of the plan that has changed since.
+                messages.error(
+                    request, _("The action plan changed while you confirmed; nothing was decided.")
+                )
+                return redirect("actionplans:plan", pk=review.pk)
+            return _accept_confirmation(request, review, plan, user)
         if decision == "accept":
             plan_accept(plan=plan, by=user)
+            review.refresh_from_db()
             messages.success(
                 request,
                 _(
                     "The action plan is accepted; the grades are adjusted and the final report "
                     "is issued again."
-                ),
+                )
+                + " "
+                + review_now_text(review),
             )
         elif decision == "return":
             comments = {
@@ -361,10 +399,15 @@ def calendar_renew_view(request: HttpRequest, pk: int) -> HttpResponse:
 def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     """The unit's dates as an iCalendar feed, at a URL whose secret is the only key."""
     unit = get_object_or_404(Unit, calendar_token=token)
-    response = HttpResponse(calendar_render(unit), content_type="text/calendar; charset=utf-8")
+    feed = calendar_render(unit)
+    response = HttpResponse(feed, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="granska.ics"'
     response["Cache-Control"] = "private, max-age=3600"
-    return response
+    # The feed is the same until an event changes: a calendar that asks again with its ETag
+    # is told so (304) without the feed.
+    etag = f'"{hashlib.sha256(feed).hexdigest()[:32]}"'
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=response) or response
 
 
 def _require_kansli(request: HttpRequest) -> None:

@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from granska.reports.html import html_context
+from granska.reports.docx import DOCX_TYPE, docx_render
+from granska.reports.html import html_context, html_render
 from granska.reports.models import DraftComment, FinalReport
 from granska.reports.pdf import pdf_render_cached
 from granska.reports.selectors import (
@@ -50,11 +51,13 @@ def _readable_report(request: HttpRequest, pk: int) -> Review:
     return review
 
 
-def _stored_pdf(review: Review, report: FinalReport, *, public: bool = False) -> HttpResponse:
-    """A stored version's PDF (or its public copy), exactly the bytes issued (a report is some
-    hundred kB). A file missing from the storage is logged for those who run Granska and
-    answered as not found."""
-    stored_file = report.public_pdf if public else report.pdf
+def _stored_pdf(
+    review: Review, report: FinalReport, *, public: bool = False, replaced: bool = False
+) -> HttpResponse:
+    """A stored version's PDF (or its public copy, or its copy marked replaced), exactly the
+    bytes stored (a report is some hundred kB). A file missing from the storage is logged for
+    those who run Granska and answered as not found."""
+    stored_file = report.public_pdf if public else report.replaced_pdf if replaced else report.pdf
     if not stored_file:
         raise Http404
     try:
@@ -63,7 +66,7 @@ def _stored_pdf(review: Review, report: FinalReport, *, public: bool = False) ->
     except FileNotFoundError:
         logger.error(
             "The stored %s of review %s version %s is missing",
-            "public PDF" if public else "PDF",
+            "public PDF" if public else "replaced PDF" if replaced else "PDF",
             review.pk,
             report.version,
         )
@@ -207,38 +210,93 @@ def report_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def report_version_view(request: HttpRequest, pk: int, version: int) -> HttpResponse:
-    """One issued version of the final report, current or replaced."""
+    """One issued version of the final report: the one in force as issued, a replaced one as
+    marked replaced on every page (or as issued, if it was replaced before such copies were
+    made)."""
     review = _readable_report(request, pk)
     report = FinalReport.objects.filter(review=review, version=version).first()
     if report is None:
         raise Http404
-    return _stored_pdf(review, report)
+    return _stored_pdf(review, report, replaced=bool(report.replaced_pdf))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def report_reissue_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The kansli issues a corrected final report: the next version, replacing the current one."""
-    if not request_user(request).has_perm("reviews.manage"):
+    """The kansli issues a corrected final report: the next version, replacing the current one.
+    GET is the confirmation: what will change, and the reason the correction needs; POST
+    issues it. A refused reason is shown beside its field, with what was typed."""
+    user = request_user(request)
+    if not user.has_perm("reviews.manage"):
         raise PermissionDenied
-    review = get_object_or_404(Review, pk=pk)
-    try:
-        report = final_report_correct(review=review, by=request_user(request))
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _("Version %(version)s of the final report is issued.") % {"version": report.version},
+    review = get_object_or_404(Review.objects.select_related("unit"), pk=pk)
+    if report_is_draft(review):
+        messages.error(
+            request, _("The final report is issued when the review moves to the final report.")
         )
-    return redirect("reports:html", pk=review.pk)
+        return redirect("reports:html", pk=review.pk)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            report = final_report_correct(review=review, by=user, reason=request.POST.get("reason"))
+        except ValidationError as error:
+            errors = error.message_dict
+            if "reason" not in errors:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("reports:html", pk=review.pk)
+        else:
+            if report.version > 1:
+                done = _(
+                    "Version %(version)s of the final report is issued and replaces version "
+                    "%(previous)s."
+                ) % {"version": report.version, "previous": report.version - 1}
+            else:
+                done = _("Version %(version)s of the final report is issued.") % {
+                    "version": report.version
+                }
+            messages.success(request, done)
+            return redirect("reports:html", pk=review.pk)
+    current = FinalReport.objects.filter(review=review, replaced_at__isnull=True).first()
+    response = render(
+        request,
+        "reports/reissue.html",
+        {
+            "review": review,
+            "current": current,
+            "next_version": (current.version + 1) if current else 1,
+            "published": review.publish_report and current is not None,
+            "reason": request.POST.get("reason", ""),
+            "reason_errors": errors.get("reason", []),
+        },
+        status=422 if errors else 200,
+    )
+    add_never_cache_headers(response)
+    return response
 
 
 @require_GET
-def published_list_view(request: HttpRequest) -> HttpResponse:
-    """Every published final report, for anyone: the unit, the region and the public."""
-    return render(request, "reports/published.html", {"reviews": reports_published()})
+@never_cache
+@login_required
+def report_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as a Word file, made from its present content for those who may read it."""
+    review = _readable_report(request, pk)
+    response = HttpResponse(docx_render(report_data(review)), content_type=DOCX_TYPE)
+    name = report_filename(review, "docx")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@never_cache
+@login_required
+def report_standalone_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as one self-contained HTML file, to keep or send on."""
+    review = _readable_report(request, pk)
+    response = HttpResponse(html_render(report_data(review)), content_type="text/html")
+    name = report_filename(review, "html")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @require_GET

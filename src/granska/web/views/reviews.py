@@ -5,11 +5,25 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from granska.actionplans.models import ActionPlan
+from granska.catalog.models import Area
 from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL
-from granska.reviews.selectors import review_list, review_overview
-from granska.web.forms import AssignForm, BookingChangeForm, ReviewFilterForm
+from granska.notices.selectors import notices_for
+from granska.reviews.selectors import REVIEW_SORT_DEFAULT, review_list, review_overview
+from granska.web.forms import (
+    REVIEW_COLUMNS,
+    BookingChangeForm,
+    HistoryFilterForm,
+    ReviewFilterForm,
+)
+from granska.web.paging import paged, sort_headers
 from granska.web.views.common import HtmxHttpRequest, request_user, visible_review
-from granska.workflow.history import review_history
+from granska.web.views.kansli import assign_form_for
+from granska.workflow.history import (
+    HISTORY_KINDS,
+    history_filter,
+    history_people,
+    review_history,
+)
 from granska.workflow.moves import review_moves
 from granska.workflow.waiting import my_reviews
 
@@ -17,15 +31,29 @@ from granska.workflow.waiting import my_reviews
 @require_GET
 @login_required
 def review_list_view(request: HtmxHttpRequest) -> HttpResponse:
-    form = ReviewFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    """Every review the person may read: searched by unit, filtered, sorted by any column, in
+    pages; all of it in the URL. A value the form refuses is named beside its field, and the
+    list is drawn without it."""
+    form = ReviewFilterForm(request.GET)
+    form.is_valid()
+    filters = form.cleaned_data  # the fields that are valid
+    sort = filters.get("sort") or REVIEW_SORT_DEFAULT
     reviews = review_list(
         request_user(request),
         status=filters.get("status", ""),
         specialty_id=filters["specialty"].pk if filters.get("specialty") else None,
         region_id=filters["region"].pk if filters.get("region") else None,
+        unit_search=filters.get("q", ""),
+        sort=sort,
     )
-    context = {"form": form, "reviews": reviews}
+    page = paged(reviews, request.GET)
+    context = {
+        "form": form,
+        "page": page,
+        "reviews": page.items,
+        "headers": sort_headers(REVIEW_COLUMNS, sort, request.GET),
+        "sort": sort,
+    }
     template = "reviews/review_list.html"
     if request.htmx:
         template += "#results"
@@ -39,6 +67,8 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     can_change = user.has_perm("reviews.change_review", review)
     manages = user.has_perm("reviews.manage")
+    inspectors = list(review.inspectors.all())
+    inspectors_open = review.status not in REPORT_FINAL
     return render(
         request,
         "reviews/review_detail.html",
@@ -47,17 +77,20 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             # The inspectors' work (findings, notes, suggestions, grades, narratives) is theirs and
             # the kansli's; the unit and observers read it in the report, when they may read that.
             "overview": review_overview(review) if can_change else None,
-            "inspectors": list(review.inspectors.all()),
+            "inspectors": inspectors,
             "can_change": can_change,
             "can_read_report": user.has_perm("reports.view_report", review),
             "can_edit": can_change and review.status in ASSESSMENT_OPEN,
             # Until the final report names them (the service refuses it after).
-            "inspectors_open": review.status not in REPORT_FINAL,
+            "inspectors_open": inspectors_open,
             "report_is_final": review.status in REPORT_FINAL,
             "plan": ActionPlan.objects.filter(review=review).first(),
             "manages": manages,
             "moves": review_moves(review, user) if can_change else [],
-            "assign_form": AssignForm() if manages else None,
+            # Offered while a place is free (two inspectors a review).
+            "assign_form": assign_form_for(review, inspectors)
+            if manages and inspectors_open and len(inspectors) < 2
+            else None,
             "booking_form": BookingChangeForm(
                 initial={"visit_date": review.visit_date, "publish_report": review.publish_report}
             )
@@ -70,19 +103,45 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
-    """Mina granskningar: the person's reviews, with what waits for them in each."""
+    """Mina granskningar: the person's reviews, with what waits for them in each, and their own
+    latest notices."""
     user = request_user(request)
     items = my_reviews(user)
-    return render(request, "reviews/home.html", {"items": items})
+    return render(request, "reviews/home.html", {"items": items, "notices": notices_for(user)})
 
 
 @require_GET
 @login_required
 def history_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who changed which finding, grade, narrative, summary or status, when, from what to what."""
+    """Who changed which finding, grade, narrative, summary or status, when, from what to what:
+    filtered by area, person and kind of change, in pages, the filters in the URL."""
     review = visible_review(request, pk)
     user = request_user(request)
     if not user.has_perm("reviews.change_review", review):
         raise PermissionDenied
     entries = review_history(review, plan_drafts=user.has_perm("actionplans.write_plan", review))
-    return render(request, "reviews/history.html", {"review": review, "entries": entries})
+    form = HistoryFilterForm(
+        request.GET,
+        areas=list(Area.objects.filter(protocol_id=review.protocol_id).order_by("position")),
+        people=[(person.key, person.name) for person in history_people(entries)],
+        kinds=HISTORY_KINDS,
+    )
+    form.is_valid()
+    chosen = history_filter(
+        entries,
+        area=form.cleaned_data.get("area", ""),
+        person=form.cleaned_data.get("person", ""),
+        kind=form.cleaned_data.get("kind", ""),
+    )
+    page = paged(chosen, request.GET)
+    return render(
+        request,
+        "reviews/history.html",
+        {
+            "review": review,
+            "form": form,
+            "page": page,
+            "entries": page.items,
+            "total": len(entries),
+        },
+    )
