@@ -154,18 +154,25 @@ def test_inspector_assesses_an_area_sees_the_suggestion_change_and_must_give_a_r
     page.locator("#source-E14").select_option(label="intervju")
     narrative = "Handledningen är schemalagd och bedömningarna följer en gemensam mall."
     page.get_by_label("Beskrivning").fill(narrative)
-    page.get_by_label("Gradering", exact=True).nth(0).select_option("A")  # SOSFS 2015:8
-    page.get_by_label("Gradering", exact=True).nth(1).select_option("B")  # against the A
+    # The grade's letter is the choice, its wording the hint; "Använd förslaget" sets it.
+    page.get_by_role("button", name="Använd förslaget A enligt SOSFS 2015:8").click()
+    expect(page.locator("#grade-2015")).to_be_checked()  # the first choice, A
+    page.get_by_role("group", name="Gradering enligt HSLF-FS 2021:8").get_by_label(
+        "B", exact=True
+    ).check()  # against the A
     page.get_by_role("button", name="Spara området").click()
 
-    expect(page.locator("#errors")).to_contain_text("Området sparades inte")
-    error = "Bedömningarna ger förslaget A; ange skäl för att sätta B."
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Området sparades inte")
+    expect(summary).to_be_focused()
+    error = "HSLF-FS 2021:8: bedömningarna ger förslaget A; ange skäl för att sätta B."
+    expect(summary.get_by_role("link")).to_have_text([error])
     expect(page.locator("#grade-2021-error")).to_have_text(error)
     expect(page.locator("#grade-2021")).to_have_attribute("aria-invalid", "true")
     for code, text in notes.items():
         expect(note(page, code)).to_have_value(text)
     expect(page.get_by_label("Beskrivning")).to_have_value(narrative)
-    expect(page.locator("#grade-2021")).to_have_value("B")
+    expect(page.locator('input[name="grade-2021"][value="B"]')).to_be_checked()
     expect(criterion(page, "E13").get_by_role("radio", name="uppfyllt", exact=True)).to_be_checked()
     screenshot(page, "assessment-error")
     assert_accessible(page)
@@ -180,8 +187,8 @@ def test_inspector_assesses_an_area_sees_the_suggestion_change_and_must_give_a_r
         expect(note(page, code)).to_have_value(text)
     expect(page.locator("#source-E14")).to_have_value("intervju")
     expect(page.get_by_label("Beskrivning")).to_have_value(narrative)
-    expect(page.locator("#grade-2015")).to_have_value("A")
-    expect(page.locator("#grade-2021")).to_have_value("B")
+    expect(page.locator('input[name="grade-2015"][value="A"]')).to_be_checked()
+    expect(page.locator('input[name="grade-2021"][value="B"]')).to_be_checked()
     expect(page.locator("#reason-2021")).to_have_value(reason)
     expect(criterion(page, "E13").get_by_role("radio", name="uppfyllt", exact=True)).to_be_checked()
     expect(page.locator(".draft-notice")).to_be_hidden()  # the saved draft is gone

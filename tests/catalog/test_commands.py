@@ -104,6 +104,14 @@ def test_grade_from_standard_input(protocol: ProtocolVersion, monkeypatch: Any) 
     assert result["missing"] == [f"E{n}" for n in range(3, 16) if n != 13]
 
 
+def test_grade_of_nothing_but_ej_relevant_is_no_grade(
+    protocol: ProtocolVersion, monkeypatch: Any
+) -> None:
+    findings = {"A1": "ej_relevant", "A2": "ej_relevant"}
+    result = grade(monkeypatch, {"area": "A", "regulation": "SOSFS 2015:8", "findings": findings})
+    assert result == {"grade": None, "complete": False, "reasons": [], "missing": ["A3", "A4"]}
+
+
 def test_grade_from_a_file_complete_area(protocol: ProtocolVersion, tmp_path: Path) -> None:
     findings = {f"A{n}": "uppfyllt" for n in range(1, 4)} | {"A4": "ej_uppfyllt"}
     path = tmp_path / "in.json"

@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from granska.grading import (
@@ -91,6 +91,7 @@ def test_everything_met_gives_a(regulation: str) -> None:
         complete=True,
         reasons=(Reason(ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT, Grade.A, ()),),
         missing=(),
+        total=len(AREA_E.criteria_for(regulation)),
     )
 
 
@@ -211,6 +212,7 @@ def test_ej_relevant_criteria_are_left_out() -> None:
         complete=True,
         reasons=(Reason(ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT, Grade.A, ("E15",)),),
         missing=(),
+        total=14,
     )
 
 
@@ -234,12 +236,31 @@ def test_unassessed_criteria_are_missing_and_the_grade_comes_from_the_rest() -> 
     )
 
 
-def test_no_findings_gives_the_best_grade_still_possible_and_is_incomplete() -> None:
+def test_no_findings_gives_no_suggestion_not_an_a() -> None:
     suggestion = suggest_grade(AREA_E, HSLF_2021, {})
+
+    assert suggestion.grade is None
+    assert suggestion.reasons == ()
+    assert not suggestion.complete
+    assert suggestion.missing == tuple(f"E{n}" for n in (*range(1, 13), 14, 15))
+    assert (suggestion.assessed, suggestion.total) == (0, 14)
+
+
+def test_only_ej_relevant_findings_give_no_suggestion() -> None:
+    some = suggest_grade(AREA_A, SOSFS_2015, {"A1": EJ_RELEVANT, "A4": EJ_RELEVANT})
+    every = suggest_grade(AREA_A, SOSFS_2015, dict.fromkeys(("A1", "A2", "A3", "A4"), EJ_RELEVANT))
+
+    assert (some.grade, some.complete, some.assessed, some.total) == (None, False, 2, 4)
+    assert (every.grade, every.complete, every.assessed, every.total) == (None, True, 4, 4)
+    assert some.reasons == every.reasons == ()
+
+
+def test_one_finding_beside_the_unassessed_gives_the_best_grade_still_possible() -> None:
+    suggestion = suggest_grade(AREA_E, HSLF_2021, {"E1": UPPFYLLT})
 
     assert suggestion.grade == "A"
     assert not suggestion.complete
-    assert suggestion.missing == tuple(f"E{n}" for n in (*range(1, 13), 14, 15))
+    assert (suggestion.assessed, suggestion.total) == (1, 14)
 
 
 def test_criteria_for_gives_the_criteria_of_each_regulation_in_order() -> None:
@@ -454,9 +475,14 @@ def test_ej_relevant_is_the_same_as_leaving_the_criterion_out(
     )
     unassessed = suggest_grade(with_new, regulation, findings, max_ki_exceptions=limit)
 
-    assert ej_relevant == without
+    # It counts among the criteria in scope, and changes nothing else.
+    assert replace(ej_relevant, total=without.total) == without
+    assert ej_relevant.total == without.total + 1
     # Left unassessed instead, the criterion changes only the completeness.
-    assert replace(unassessed, complete=without.complete, missing=without.missing) == without
+    assert (
+        replace(unassessed, complete=without.complete, missing=without.missing, total=without.total)
+        == without
+    )
     assert "NY" in unassessed.missing
 
 
@@ -469,7 +495,9 @@ def test_changing_a_finding_to_uppfyllt_never_worsens_the_grade(case: Case) -> N
         after = suggest_grade(
             area, regulation, {**findings, criterion.code: UPPFYLLT}, max_ki_exceptions=limit
         )
-        assert rank(after.grade) <= rank(before.grade), criterion.code
+        assert after.grade is not None, criterion.code  # something met is something to grade
+        if before.grade is not None:
+            assert rank(after.grade) <= rank(before.grade), criterion.code
 
 
 @given(cases())
@@ -481,19 +509,71 @@ def test_changing_a_finding_to_ej_uppfyllt_never_improves_the_grade(case: Case) 
         after = suggest_grade(
             area, regulation, {**findings, criterion.code: EJ_UPPFYLLT}, max_ki_exceptions=limit
         )
-        assert rank(after.grade) >= rank(before.grade), criterion.code
+        assert after.grade is not None, criterion.code
+        if before.grade is not None:
+            assert rank(after.grade) >= rank(before.grade), criterion.code
 
 
 @given(cases())
-def test_unassessed_criteria_count_as_met(case: Case) -> None:
+def test_unassessed_criteria_count_as_met_once_something_is_graded(case: Case) -> None:
     area, regulation, findings, limit = case
     filled = all_met(area, regulation) | findings
 
     partial = suggest_grade(area, regulation, findings, max_ki_exceptions=limit)
     full = suggest_grade(area, regulation, filled, max_ki_exceptions=limit)
 
-    assert (partial.grade, partial.reasons) == (full.grade, full.reasons)
     assert full.complete
+    if partial.grade is not None:
+        assert (partial.grade, partial.reasons) == (full.grade, full.reasons)
+
+
+def graded(area: AreaRule, regulation: str, findings: dict[str, Outcome]) -> list[str]:
+    """The criteria in scope with a finding the rules grade: any but *ej relevant*."""
+    return [
+        c.code
+        for c in area.criteria_for(regulation)
+        if c.code in findings and findings[c.code] is not EJ_RELEVANT
+    ]
+
+
+@given(cases())
+def test_no_suggestion_exactly_while_nothing_but_ej_relevant_is_found(case: Case) -> None:
+    area, regulation, findings, limit = case
+
+    suggestion = suggest_grade(area, regulation, findings, max_ki_exceptions=limit)
+
+    assert (suggestion.grade is None) == (not graded(area, regulation, findings))
+    if suggestion.grade is None:
+        assert suggestion.reasons == ()
+        assert all(findings[code] is EJ_RELEVANT for code in findings)
+
+
+@given(cases())
+def test_assessed_and_total_count_the_criteria_in_scope(case: Case) -> None:
+    area, regulation, findings, limit = case
+
+    suggestion = suggest_grade(area, regulation, findings, max_ki_exceptions=limit)
+
+    assert suggestion.total == len(area.criteria_for(regulation))
+    assert suggestion.assessed == len(findings)
+    assert suggestion.assessed + len(suggestion.missing) == suggestion.total
+
+
+@given(cases(), st.sampled_from([UPPFYLLT, DELVIS, EJ_UPPFYLLT]))
+def test_the_first_graded_finding_gives_a_suggestion(case: Case, outcome: Outcome) -> None:
+    area, regulation, findings, limit = case
+    only_ej_relevant = {code: o for code, o in findings.items() if o is EJ_RELEVANT}
+    open_criteria = [c.code for c in area.criteria_for(regulation) if c.code not in findings]
+    assume(open_criteria)
+
+    before = suggest_grade(area, regulation, only_ej_relevant, max_ki_exceptions=limit)
+    after = suggest_grade(
+        area, regulation, {**only_ej_relevant, open_criteria[0]: outcome}, max_ki_exceptions=limit
+    )
+
+    assert before.grade is None
+    assert after.grade in area.scale
+    assert after.assessed == before.assessed + 1
 
 
 @given(cases())
@@ -519,7 +599,8 @@ def test_missing_is_exactly_the_unassessed_criteria_of_the_regulation(case: Case
 def test_grade_is_on_the_area_scale(case: Case) -> None:
     area, regulation, findings, limit = case
 
-    assert suggest_grade(area, regulation, findings, max_ki_exceptions=limit).grade in area.scale
+    grade = suggest_grade(area, regulation, findings, max_ki_exceptions=limit).grade
+    assert grade is None or grade in area.scale
 
 
 @given(cases(), st.integers(min_value=0, max_value=3))
@@ -529,7 +610,9 @@ def test_a_larger_max_ki_exceptions_never_worsens_the_grade(case: Case, more: in
     strict = suggest_grade(area, regulation, findings, max_ki_exceptions=limit)
     lenient = suggest_grade(area, regulation, findings, max_ki_exceptions=limit + more)
 
-    assert rank(lenient.grade) <= rank(strict.grade)
+    assert (lenient.grade is None) == (strict.grade is None)
+    if strict.grade is not None and lenient.grade is not None:
+        assert rank(lenient.grade) <= rank(strict.grade)
 
 
 @given(cases())
@@ -538,6 +621,9 @@ def test_first_reason_decides_the_grade(case: Case) -> None:
 
     suggestion = suggest_grade(area, regulation, findings, max_ki_exceptions=limit)
 
+    if suggestion.grade is None:
+        assert suggestion.reasons == ()  # no grade, so nothing decided it
+        return
     assert suggestion.reasons[0].grade == suggestion.grade
     # The further reasons are told for information: none of them is worse than the first.
     assert all(rank(r.grade) <= rank(suggestion.grade) for r in suggestion.reasons)

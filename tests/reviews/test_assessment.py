@@ -224,7 +224,7 @@ def test_summary_saved_meanwhile_is_a_conflict_not_an_overwrite(
     assert review.strengths == "Först"
 
 
-ASSESSMENT_PAGE_QUERIES = 9
+ASSESSMENT_PAGE_QUERIES = 6
 
 
 def test_assessment_page_runs_a_fixed_number_of_queries(
@@ -254,8 +254,10 @@ def test_assessment_page_runs_a_fixed_number_of_queries(
         return len(captured)
 
     # The same count with every finding recorded as with none, for the largest and smallest area,
-    # and exactly this many: session and user, review, area, criteria, findings, assessment and
-    # grades, permission checks. A new query on the page changes the number here, on purpose.
+    # and exactly this many: session and user, review, permission check, the review's findings,
+    # the area's assessment, the review's grades. The areas and criteria (the tabs) are read
+    # once per process (the POST above read them). A new query on the page changes the number
+    # here, on purpose.
     counts = {count(review, "E"), count(empty, "E"), count(review, "A"), count(empty, "A")}
     assert counts == {ASSESSMENT_PAGE_QUERIES}
 
@@ -278,3 +280,102 @@ def test_each_error_in_the_summary_leads_to_its_field(
     assert set(targets) == {"finding-A1", "grade-2021", "narrative"}
     for target in targets:
         assert f'id="{target}"' in html, target
+
+
+def test_nothing_assessed_gives_no_suggestion_with_the_counts(
+    client: Client, review: Review, inspector: User
+) -> None:
+    client.force_login(inspector)
+    page = client.get(url(review, "A"))
+    html = page.content.decode()
+    assert re.search(r'data-suggested="2015">Inget förslag ännu \(0 av 4 bedömda\)<', html)
+    assert re.search(r'data-suggested="2021">Inget förslag ännu \(0 av 4 bedömda\)<', html)
+    assert 'name="use-suggestion"' not in html  # nothing to use
+    # Every criterion ej relevant: still nothing to grade.
+    data = area_a_post() | {f"outcome-A{n}": "ej_relevant" for n in range(1, 5)}
+    response = client.post(
+        url(review, "A", "reviews:assessment-suggestion"), data, headers={"HX-Request": "true"}
+    )
+    assert "Inget förslag: alla 4 kriterier är ej relevanta" in response.content.decode()
+
+
+def test_the_suggestion_endpoint_redraws_the_line_beside_each_grade_out_of_band(
+    client: Client, review: Review, inspector: User
+) -> None:
+    client.force_login(inspector)
+    response = client.post(
+        url(review, "A", "reviews:assessment-suggestion"),
+        area_a_post() | {"outcome-A2": "delvis"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    for year in ("2015", "2021"):
+        line = re.search(
+            rf'<p class="use-suggestion" id="use-suggestion-{year}"[^>]*>.*?</p>', html
+        )
+        assert line, year
+        assert 'hx-swap-oob="true"' in line.group()
+        assert f'type="button" class="button secondary" name="use-suggestion" value="{year}"' in (
+            line.group()
+        )
+        assert 'data-grade="D"' in line.group()
+
+
+def test_using_the_suggestion_without_script_sets_the_grade_and_saves_nothing(
+    client: Client, review: Review, inspector: User
+) -> None:
+    client.force_login(inspector)
+    data = area_a_post() | {"outcome-A2": "delvis", "grade-2021": "", "use-suggestion": "2021"}
+    response = client.post(url(review, "A"), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(r'id="grade-2021-D" name="grade-2021" value="D"[^>]* checked', html)
+    assert re.search(r'id="grade-2015" name="grade-2015" value="A"[^>]* checked', html)  # as sent
+    assert 'value="delvis" checked' in html  # the form as it was sent
+    assert "data-draft-unsaved" in html  # unsaved, and the draft keeps it
+    assert not Finding.objects.exists()
+    assert not AreaGrade.objects.exists()
+    # A year the review does not have changes nothing, and saves nothing either.
+    other = client.post(url(review, "A"), data | {"use-suggestion": "1999"})
+    assert other.status_code == 200
+    assert not Finding.objects.exists()
+
+
+def test_the_tabs_show_each_areas_progress_and_grades(
+    client: Client, review: Review, inspector: User
+) -> None:
+    client.force_login(inspector)
+    data = area_a_post() | {"grade-2021": "D", "reason-2021": "Rutinerna följs inte i praktiken."}
+    assert client.post(url(review, "A"), data).status_code == 302
+    html = client.get(url(review, "B")).content.decode()
+    nav = html[html.index('<nav class="tabs"') : html.index("</nav>", html.index('"tabs"'))]
+    tabs = {}
+    for link in re.findall(r"<a [^>]*>.*?</a>", nav, re.S):
+        words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", link)).strip()
+        tabs[words.split()[0]] = (words, 'aria-current="page"' in link)
+    assert tabs["A"] == ("A 4 av 4 bedömda gradering A / D", False)
+    assert re.fullmatch(r"B 0 av \d+ bedömda", tabs["B"][0])
+    assert tabs["B"][1]  # the area shown
+    assert set(tabs) == {"A", "B", "C", "D", "E", "F", "G", "H", "Sammanfattning"}
+
+
+def test_an_error_names_its_regulation_once_the_same_in_the_summary_and_by_the_field(
+    client: Client, review: Review, inspector: User
+) -> None:
+    client.force_login(inspector)
+    data = area_a_post() | {"outcome-A1": "ej_uppfyllt"}  # suggests D; A set under both
+    response = client.post(url(review, "A"), data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    summary = html[
+        html.index('<div class="error-summary"') : html.index("</div>", html.index("error-summary"))
+    ]
+    for regulation, year in (("SOSFS 2015:8", "2015"), ("HSLF-FS 2021:8", "2021")):
+        message = f"{regulation}: bedömningarna ger förslaget D; ange skäl för att sätta A."
+        assert summary.count(message) == 1
+        assert f'<a href="#grade-{year}">{message}</a>' in summary
+        assert f'<p class="field-error" id="grade-{year}-error">{message}</p>' in html
+        assert html.count(message) == 2  # the summary and beside the field, nowhere else
+        assert f'id="grade-{year}" name="grade-{year}"' in html  # where the link leads
+    assert 'tabindex="-1"' in summary
+    assert "autofocus" in summary

@@ -1,5 +1,7 @@
 """Reads of the catalog."""
 
+import datetime
+import functools
 from typing import Any
 
 from django.db.models import Prefetch
@@ -18,6 +20,25 @@ def protocol_areas(protocol: ProtocolVersion) -> list[Area]:
         protocol.areas.order_by("position").prefetch_related(
             Prefetch("criteria", queryset=Criterion.objects.order_by("position"))
         )
+    )
+
+
+def protocol_areas_shared(protocol: ProtocolVersion) -> list[Area]:
+    """`protocol_areas`, read once per process and then shared between requests.
+
+    A loaded protocol version never changes: the catalog is read-only (in the admin too), and a
+    file loaded again under a code that no review uses replaces the version with a new row. So
+    its areas and criteria may be kept under the row, its load time and its file's digest. The
+    instances are shared: read them, never change them."""
+    return list(_areas_of(protocol.pk, protocol.loaded_at, protocol.source_sha256))
+
+
+@functools.lru_cache(maxsize=16)
+def _areas_of(pk: int, loaded_at: datetime.datetime, sha256: str) -> tuple[Area, ...]:
+    return tuple(
+        Area.objects.filter(protocol_id=pk)
+        .order_by("position")
+        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("position")))
     )
 
 

@@ -93,3 +93,20 @@ def reason_text(reason: Reason, *, complete: bool = True) -> str:
 
 def suggestion_texts(suggestion: Suggestion) -> list[str]:
     return [reason_text(reason, complete=suggestion.complete) for reason in suggestion.reasons]
+
+
+def suggestion_label(suggestion: Suggestion) -> str:
+    """The suggestion in a few words: its grade ("A"), or why there is none yet ("Inget förslag
+    ännu (0 av 4 bedömda)"), never a grade from nothing."""
+    if suggestion.grade is not None:
+        return str(suggestion.grade)
+    if not suggestion.complete:
+        return _("No suggestion yet (%(assessed)s of %(total)s assessed)") % {
+            "assessed": suggestion.assessed,
+            "total": suggestion.total,
+        }
+    return ngettext(
+        "No suggestion: the criterion is not relevant",
+        "No suggestion: all %(total)s criteria are not relevant",
+        suggestion.total,
+    ) % {"total": suggestion.total}

@@ -501,6 +501,8 @@ def _assess_area(review: Review, area: Area, plan: DemoReview) -> None:
     )
     overrides = {(a, r): (g, why) for a, r, g, why in plan.overrides}
     for regulation, suggestion in suggestions.items():
+        # Every criterion of a graded demo area has its finding, so there is always a suggestion.
+        assert suggestion.grade is not None, f"demo area {area.code} graded from nothing"
         grade, reason = overrides.get((area.code, regulation), (suggestion.grade, ""))
         area_grade_set(
             by=inspector,

@@ -123,13 +123,21 @@ class Suggestion:
     `reasons` starts with the reason that decided the grade; any further ones are deficiencies at
     less binding levels, told for information because they did not change the grade. While a
     criterion in scope is not yet assessed (`missing`), the suggestion is not `complete` and gives
-    the best grade still possible.
+    the best grade still possible. A grade needs something to grade: while no criterion in scope
+    has a finding other than *ej relevant*, there is no suggestion (`grade` None, no reasons),
+    never an A from nothing. `total` is the number of criteria in scope.
     """
 
-    grade: Grade
+    grade: Grade | None
     complete: bool
     reasons: tuple[Reason, ...]
     missing: tuple[str, ...]
+    total: int
+
+    @property
+    def assessed(self) -> int:
+        """The criteria in scope with a finding, *ej relevant* included."""
+        return self.total - len(self.missing)
 
 
 def suggest_grade(
@@ -145,7 +153,7 @@ def suggest_grade(
     A föreskrift not fully met gives D; otherwise an allmänt råd not fully met gives C (B on a scale
     without C, where A requires föreskrifter and allmänna råd followed); otherwise A when at most
     `max_ki_exceptions` quality indicators are not fully met ("med enstaka undantag"), else B.
-    Criteria found *ej relevant* are left out.
+    Criteria found *ej relevant* are left out; with nothing else found there is no grade.
     """
     in_scope = area.criteria_for(regulation)
     _check_findings(area, regulation, in_scope, findings)
@@ -175,8 +183,16 @@ def suggest_grade(
         reasons.append(Reason(ReasonKind.KVALITETSINDIKATOR_WITHIN_LIMIT, Grade.A, indikatorer))
 
     missing = tuple(c.code for c in in_scope if c.code not in findings)
+    if not any(findings[c.code] != Outcome.EJ_RELEVANT for c in in_scope if c.code in findings):
+        return Suggestion(
+            grade=None, complete=not missing, reasons=(), missing=missing, total=len(in_scope)
+        )
     return Suggestion(
-        grade=reasons[0].grade, complete=not missing, reasons=tuple(reasons), missing=missing
+        grade=reasons[0].grade,
+        complete=not missing,
+        reasons=tuple(reasons),
+        missing=missing,
+        total=len(in_scope),
     )
 
 

@@ -21,8 +21,8 @@ from django.db.models import (
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import Area, Criterion
-from granska.catalog.selectors import protocol_areas
-from granska.catalog.suggestions import area_suggestions, suggestion_texts
+from granska.catalog.selectors import protocol_areas, protocol_areas_shared
+from granska.catalog.suggestions import area_suggestions, suggestion_label, suggestion_texts
 from granska.choices import LEVEL_LABELS, OUTCOME_LABELS
 from granska.grading import Suggestion
 from granska.grading.vocabulary import Level, Outcome, Regulation
@@ -186,9 +186,10 @@ class LevelGroup:
 class RegulationGrade:
     regulation: str
     year: str
-    suggestion: Suggestion
+    suggestion: Suggestion  # its grade is None while nothing but ej relevant is found
     reasons: list[str]
     grade: AreaGrade | None
+    label: str = ""  # the suggestion in words: "A", or "Inget förslag ännu (0 av 4 bedömda)"
 
 
 @dataclass
@@ -256,6 +257,7 @@ def review_overview(review: Review) -> ReviewOverview:
                         suggestion=suggestions[regulation],
                         reasons=suggestion_texts(suggestions[regulation]),
                         grade=set_grades.get(regulation),
+                        label=suggestion_label(suggestions[regulation]),
                     )
                     for regulation in regulations
                 ],
@@ -289,17 +291,29 @@ class GradeRow:
     regulation: str
     year: str
     suggestion: Suggestion
+    label: str  # the suggestion in words: "A", or "Inget förslag ännu (0 av 4 bedömda)"
     reasons: list[str]
     value: tuple[str, str]  # grade, reason as shown
     saved: tuple[str, str]
     errors: list[str]
 
 
+@dataclass(frozen=True)
+class AreaTab:
+    """An area in the tabs of the assessment page: how far it is assessed, and its grades."""
+
+    code: str
+    title: str
+    assessed: int  # criteria in scope with a finding (ej relevant included)
+    total: int  # criteria in scope
+    grades: tuple[str, ...]  # the grade set per regulation in scope, "" where none is
+
+
 @dataclass
 class AreaWorkspace:
     review: Review
     area: Area
-    areas: list[Area]
+    tabs: list[AreaTab]
     groups: list[tuple[str, list[FindingRow]]]
     grades: list[GradeRow]
     narrative: str
@@ -307,30 +321,57 @@ class AreaWorkspace:
     version: int
 
 
+def workspace_areas(review: Review) -> list[Area]:
+    """The areas of the review's protocol in order, each with its criteria, for the assessment
+    page's tabs and the area on it: read once per process (the catalog never changes)."""
+    return protocol_areas_shared(review.protocol)
+
+
 def area_workspace(
     review: Review,
     area: Area,
     *,
+    areas: list[Area] | None = None,
     submitted: AreaInput | None = None,
     errors: dict[str, list[str]] | None = None,
+    use_suggestion: str | None = None,
 ) -> AreaWorkspace:
     """The assessment page of one area: saved values, or the person's own where they submitted
-    some (after a conflict or an error), with the suggestion those values give."""
+    some (after a conflict or an error), with the suggestion those values give, and the tabs of
+    every area. `areas` are `workspace_areas(review)`, `area` one of them. `use_suggestion` (a
+    regulation) shows that grade set to the suggestion, as "Använd förslaget" asks without script.
+
+    The same number of queries whatever the area's size and however much is assessed: the
+    areas and their criteria, the review's findings, the area's assessment, the review's grades.
+    """
     errors = errors or {}
     regulations = review.regulations
-    areas = list(review.protocol.areas.order_by("position"))
-    criteria = list(area.criteria.order_by("position"))
+    areas = areas if areas is not None else workspace_areas(review)
+    area = next((a for a in areas if a.pk == area.pk), area)
+    criteria = list(area.criteria.all())
     in_scope = [c for c in criteria if any(c.applies_to(r) for r in regulations)]
+    # Unordered (read into mappings): no ORDER BY to build or run.
+    findings = Finding.objects.filter(review=review).order_by()
     saved_findings = {
-        f.criterion_id: (f.outcome, f.note, f.source)
-        for f in Finding.objects.filter(review=review, criterion__area=area)
+        criterion_id: (outcome, note, source)
+        for criterion_id, outcome, note, source in findings.values_list(
+            "criterion_id", "outcome", "note", "source"
+        )
     }
-    # Grades are read on their own, not prefetched, so that the number of queries is the same
-    # whether or not the area has been assessed yet.
-    assessment = AreaAssessment.objects.filter(review=review, area=area).first()
-    saved_grades = {
-        g.regulation: (g.grade, g.deviation_reason)
-        for g in AreaGrade.objects.filter(assessment__review=review, assessment__area=area)
+    assessment = next(
+        iter(
+            AreaAssessment.objects.filter(review=review, area=area)
+            .order_by()
+            .values_list("narrative", "version")
+        ),
+        None,
+    )
+    grades_set = AreaGrade.objects.filter(assessment__review=review).order_by()
+    saved_grades: dict[tuple[int, str], tuple[str, str]] = {
+        (area_id, regulation): (grade, reason)
+        for area_id, regulation, grade, reason in grades_set.values_list(
+            "assessment__area_id", "regulation", "grade", "deviation_reason"
+        )
     }
     rows = []
     for criterion in in_scope:
@@ -358,32 +399,50 @@ def area_workspace(
     )
     grades = []
     for regulation in regulations:
-        saved_grade = saved_grades.get(regulation, ("", ""))
+        suggestion = suggestions[regulation]
+        saved_grade = saved_grades.get((area.pk, regulation), ("", ""))
+        shown = saved_grade
+        if submitted:
+            shown = _grade_shown(submitted.grades.get(regulation), saved_grade)
+        if use_suggestion == regulation and suggestion.grade is not None:
+            shown = (str(suggestion.grade), shown[1])
         grades.append(
             GradeRow(
                 regulation=regulation,
                 year=Regulation(regulation).year,
-                suggestion=suggestions[regulation],
-                reasons=suggestion_texts(suggestions[regulation]),
-                value=_grade_shown(submitted.grades.get(regulation), saved_grade)
-                if submitted
-                else saved_grade,
+                suggestion=suggestion,
+                label=suggestion_label(suggestion),
+                reasons=suggestion_texts(suggestion),
+                value=shown,
                 saved=saved_grade,
                 errors=errors_under(errors, grade_key(regulation)),
             )
         )
-    saved_narrative = assessment.narrative if assessment else ""
+    # The tabs tell what is saved; the suggestion above tells the form as it stands.
+    tabs = []
+    for each in areas:
+        scope = [c.pk for c in each.criteria.all() if any(c.applies_to(r) for r in regulations)]
+        tabs.append(
+            AreaTab(
+                code=each.code,
+                title=each.title,
+                assessed=sum(1 for pk in scope if saved_findings.get(pk, ("",))[0]),
+                total=len(scope),
+                grades=tuple(saved_grades.get((each.pk, r), ("", ""))[0] for r in regulations),
+            )
+        )
+    saved_narrative, version = assessment if assessment else ("", 0)
     return AreaWorkspace(
         review=review,
         area=area,
-        areas=areas,
+        tabs=tabs,
         groups=groups,
         grades=grades,
         narrative=submitted.narrative
         if submitted and submitted.narrative is not None
         else saved_narrative,
         saved_narrative=saved_narrative,
-        version=assessment.version if assessment else 0,
+        version=version,
     )
 
 

@@ -196,8 +196,8 @@ def area_grade_set(
     if grade not in area.grades:
         raise ValidationError(
             {
-                "grade": _("The grade must be one of %(grades)s for area %(area)s.")
-                % {"grades": ", ".join(area.grades), "area": area.code}
+                "grade": _("%(regulation)s: choose one of the grades %(grades)s for area %(area)s.")
+                % {"regulation": regulation, "grades": ", ".join(area.grades), "area": area.code}
             }
         )
     criteria = list(area.criteria.order_by("position"))
@@ -223,14 +223,22 @@ def area_grade_set(
     if problem:
         raise ValidationError({"reason": problem})
     if grade != suggestion.grade and not reason:
-        raise ValidationError(
-            {
-                "reason": _(
-                    "The findings suggest %(suggested)s; give a reason for setting %(grade)s."
-                )
-                % {"suggested": suggestion.grade, "grade": grade}
+        if suggestion.grade is None:
+            message = _(
+                "%(regulation)s: the findings give no suggestion yet (%(assessed)s of %(total)s "
+                "assessed); give a reason for setting %(grade)s."
+            ) % {
+                "regulation": regulation,
+                "assessed": suggestion.assessed,
+                "total": suggestion.total,
+                "grade": grade,
             }
-        )
+        else:
+            message = _(
+                "%(regulation)s: the findings suggest %(suggested)s; give a reason for setting "
+                "%(grade)s."
+            ) % {"regulation": regulation, "suggested": suggestion.grade, "grade": grade}
+        raise ValidationError({"reason": message})
     assessment, _created = AreaAssessment.objects.get_or_create(review=review, area=area)
     area_grade, _created = AreaGrade.objects.update_or_create(
         assessment=assessment,

@@ -1,19 +1,23 @@
 """The inspectors' workspace: assessing an area criterion by criterion, and the summary."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from granska.catalog.models import Area
+from granska.choices import OUTCOME_CHOICES
 from granska.grading.vocabulary import Regulation
 from granska.lifecycle import ASSESSMENT_OPEN
 from granska.reviews.inputs import AreaInput
 from granska.reviews.models import Review, Source
-from granska.reviews.selectors import area_workspace
+from granska.reviews.selectors import AreaWorkspace, area_workspace, workspace_areas
 from granska.reviews.services import (
     AreaConflict,
     SummaryConflict,
@@ -36,8 +40,13 @@ def _editable_review(request: HttpRequest, pk: int) -> Review:
     return review
 
 
-def _area(review: Review, code: str) -> Area:
-    return get_object_or_404(Area, protocol=review.protocol, code=code)
+def _areas(review: Review, code: str) -> tuple[Area, list[Area]]:
+    """The area `code` of the review's protocol (404 if it has none such) and all its areas."""
+    areas = workspace_areas(review)
+    area = next((a for a in areas if a.code == code), None)
+    if area is None:
+        raise Http404
+    return area, areas
 
 
 def field_id(key: str) -> str:
@@ -57,47 +66,108 @@ def error_summary(errors: dict[str, list[str]]) -> list[tuple[str, str]]:
     return [(field_id(key), message) for key, texts in errors.items() for message in texts]
 
 
+@dataclass(frozen=True)
+class Tab:
+    """An area's tab on the assessment page, in words: "4 av 4", "A / B"."""
+
+    href: str
+    code: str
+    title: str
+    count: str
+    grades: str  # the grades set per regulation, "" while none is
+    current: bool
+
+
+def _tabs(review: Review, workspace: AreaWorkspace) -> list[Tab]:
+    return [
+        Tab(
+            href=reverse("reviews:assessment", args=[review.pk, tab.code]),
+            code=tab.code,
+            title=tab.title,
+            count=_("%(assessed)s of %(total)s") % {"assessed": tab.assessed, "total": tab.total},
+            grades=" / ".join(grade or "–" for grade in tab.grades) if any(tab.grades) else "",
+            current=tab.code == workspace.area.code,
+        )
+        for tab in workspace.tabs
+    ]
+
+
+def outcome_choices() -> list[tuple[str, str]]:
+    """The choices of a finding on the page: every outcome, then "ej bedömt" (no value); the
+    labels translated once for the page, not once per criterion."""
+    return [*((value, str(label)) for value, label in OUTCOME_CHOICES), ("", _("not assessed"))]
+
+
 def _render(
     request: HttpRequest,
     review: Review,
     area: Area,
+    areas: list[Area],
     *,
     submitted: AreaInput | None = None,
     errors: dict[str, list[str]] | None = None,
     conflict: bool = False,
+    use_suggestion: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    workspace = area_workspace(review, area, submitted=submitted, errors=errors)
+    workspace = area_workspace(
+        review,
+        area,
+        areas=areas,
+        submitted=submitted,
+        errors=errors,
+        use_suggestion=use_suggestion,
+    )
     return render(
         request,
         "reviews/assessment.html",
         {
             "ws": workspace,
+            "tabs": _tabs(review, workspace),
             "review": review,
             "conflict": conflict,
             "errors": errors or {},
             "error_summary": error_summary(errors or {}),
-            "source_choices": Source.choices,
+            "outcome_choices": outcome_choices(),
+            "source_choices": [(value, str(label)) for value, label in Source.choices],
+            # The form holds what the person has not saved: after an error, a conflict, or the
+            # suggestion taken into it without script.
+            "unsaved": bool(submitted),
         },
         status=status,
     )
+
+
+def _suggestion_asked(request: HttpRequest, review: Review) -> str | None:
+    """The regulation whose suggestion "Använd förslaget" asked for, sent without script ("" for
+    a year the review does not have: the form comes back unchanged)."""
+    year = request.POST.get("use-suggestion")
+    if year is None:
+        return None
+    return next((r for r in review.regulations if Regulation(r).year == year), "")
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def assessment_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     review = _editable_review(request, pk)
-    area = _area(review, code)
+    area, areas = _areas(review, code)
     if request.method == "GET":
-        return _render(request, review, area)
+        return _render(request, review, area, areas)
     data = area_input_from_post(request.POST, review, area)
+    if (regulation := _suggestion_asked(request, review)) is not None:
+        # "Använd förslaget" without script: the form comes back as sent, with that grade set
+        # to the suggestion of the findings in it. Nothing is saved.
+        return _render(request, review, area, areas, submitted=data, use_suggestion=regulation)
     try:
         area_save(by=request_user(request), review=review, area=area, data=data)
     except AreaConflict:
         # Someone saved meanwhile: show their version beside this person's, keep what was typed.
-        return _render(request, review, area, submitted=data, conflict=True, status=409)
+        return _render(request, review, area, areas, submitted=data, conflict=True, status=409)
     except ValidationError as error:
-        return _render(request, review, area, submitted=data, errors=error.message_dict, status=422)
+        return _render(
+            request, review, area, areas, submitted=data, errors=error.message_dict, status=422
+        )
     messages.success(request, _("Area %(code)s is saved.") % {"code": area.code})
     return redirect("reviews:assessment", pk=review.pk, code=area.code)
 
@@ -107,11 +177,12 @@ def assessment_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def assessment_suggestion_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The suggested grades for the findings in the form as it stands, saving nothing."""
     review = _editable_review(request, pk)
-    area = _area(review, code)
+    area, areas = _areas(review, code)
     workspace = area_workspace(
-        review, area, submitted=area_input_from_post(request.POST, review, area)
+        review, area, areas=areas, submitted=area_input_from_post(request.POST, review, area)
     )
-    return render(request, "reviews/assessment.html#suggestions", {"ws": workspace})
+    # With each regulation's "Använd förslaget" line beside its grade, out of band (htmx).
+    return render(request, "reviews/assessment.html#suggestions", {"ws": workspace, "oob": True})
 
 
 @require_http_methods(["GET", "POST"])
