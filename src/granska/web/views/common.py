@@ -1,6 +1,8 @@
-"""What the reviews views share: the typed request and finding the review a person may reach."""
+"""What the views share: the typed request, finding the review a person may reach, the kansli's
+pages' check, and a service's refusal put on the form."""
 
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django_htmx.middleware import HtmxDetails
@@ -37,3 +39,16 @@ def changeable_review(request: HttpRequest, pk: int) -> Review:
     if not request_user(request).has_perm("reviews.change_review", review):
         raise PermissionDenied
     return review
+
+
+def require_kansli(request: HttpRequest) -> None:
+    """The kansli's pages: anyone else is refused (403)."""
+    if not request_user(request).has_perm("reviews.manage"):
+        raise PermissionDenied
+
+
+def form_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: each message on its field, or on the form as a whole
+    when the form has no such field."""
+    for field, texts in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, texts)

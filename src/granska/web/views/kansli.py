@@ -2,10 +2,9 @@
 
 from collections.abc import Iterable
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from granska.reviews.services import (
     review_create,
 )
 from granska.web.forms import AssignForm, BookingChangeForm, BookingForm, UnitForm
-from granska.web.views.common import changeable_review, request_user
+from granska.web.views.common import changeable_review, form_errors, request_user, require_kansli
 from granska.workflow.assignments import inspector_assign
 from granska.workflow.moves import (
     move_asks_confirmation,
@@ -36,11 +35,6 @@ from granska.workflow.moves import (
 )
 
 
-def _require_kansli(request: HttpRequest) -> None:
-    if not request_user(request).has_perm("reviews.manage"):
-        raise PermissionDenied
-
-
 def assign_form_for(review: Review, assigned: Iterable[User]) -> AssignForm:
     """The assign form of `review`: the inspectors tied to its unit, and those already
     `assigned`, shown unavailable with the reason (two queries)."""
@@ -49,21 +43,16 @@ def assign_form_for(review: Review, assigned: Iterable[User]) -> AssignForm:
     )
 
 
-def _form_errors(form: forms.Form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def unit_list_view(request: HttpRequest) -> HttpResponse:
-    _require_kansli(request)
+    require_kansli(request)
     form = UnitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             unit = unit_register(by=request_user(request), **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("%(unit)s is registered.") % {"unit": unit.name})
             return redirect("reviews:units")
@@ -77,7 +66,7 @@ def unit_list_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def booking_view(request: HttpRequest) -> HttpResponse:
-    _require_kansli(request)
+    require_kansli(request)
     form = BookingForm(
         request.POST if request.method == "POST" else None, initial={"protocol": protocol_latest()}
     )
@@ -92,7 +81,7 @@ def booking_view(request: HttpRequest) -> HttpResponse:
                 visit_date=data["visit_date"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request, _("The review of %(unit)s is booked.") % {"unit": review.unit}
@@ -105,7 +94,7 @@ def booking_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_kansli(request)
+    require_kansli(request)
     review = changeable_review(request, pk)
     form = AssignForm(request.POST)
     if form.is_valid():
@@ -129,7 +118,7 @@ def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def unassign_view(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    _require_kansli(request)
+    require_kansli(request)
     review = changeable_review(request, pk)
     inspector = get_object_or_404(User, pk=user_pk)
     try:
@@ -202,7 +191,7 @@ def booking_change_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The kansli changes the visit date or the publication of the final report, on a page of
     its own: a refused change is shown again with each error beside its field and named in the
     summary above the form."""
-    _require_kansli(request)
+    require_kansli(request)
     review = changeable_review(request, pk)
     if request.method == "GET":
         form = BookingChangeForm(
@@ -214,7 +203,7 @@ def booking_change_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             review_booking_change(by=request_user(request), review=review, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The booking is changed."))
             return redirect("reviews:detail", pk=review.pk)

@@ -45,7 +45,7 @@ from granska.actionplans.services import (
 from granska.reviews.models import Review, Unit
 from granska.reviews.selectors import review_next_due
 from granska.text import clean_line, form_int
-from granska.web.views.common import request_user, visible_review
+from granska.web.views.common import request_user, require_kansli, visible_review
 from granska.workflow.moves import review_now_text
 from granska.workflow.plans import followup_decide, plan_accept, plan_accept_changes
 
@@ -417,17 +417,12 @@ def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     return get_conditional_response(request, etag=etag, response=response) or response
 
 
-def _require_kansli(request: HttpRequest) -> None:
-    if not request_user(request).has_perm("reviews.manage"):
-        raise PermissionDenied
-
-
 @require_GET
 @login_required
 def overview_view(request: HttpRequest) -> HttpResponse:
     """The kansli's follow-up: plans awaited, submitted, returned, accepted; dates due soon and
     overdue; reports awaiting confirmation; units due for a new review."""
-    _require_kansli(request)
+    require_kansli(request)
     return render(
         request,
         "actionplans/overview.html",
@@ -439,7 +434,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def overview_csv_view(request: HttpRequest) -> HttpResponse:
     """The same overview as CSV, a row per plan, date and unit due, for a spreadsheet."""
-    _require_kansli(request)
+    require_kansli(request)
     overview = followup_overview(timezone.localdate())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -5,10 +5,9 @@ inspectors' ties (anknytningar) and the observers' scopes. Only the kansli reach
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,17 +39,7 @@ from granska.reviews.registers import (
     unit_change,
 )
 from granska.web.forms import AffiliationForm, ObserverScopeForm, RegisterNameForm, UnitChangeForm
-from granska.web.views.common import request_user
-
-
-def _require_kansli(request: HttpRequest) -> None:
-    if not request_user(request).has_perm("reviews.manage"):
-        raise PermissionDenied
-
-
-def _form_errors(form: forms.Form, error: ValidationError) -> None:
-    for field, texts in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, texts)
+from granska.web.views.common import form_errors, request_user, require_kansli
 
 
 def _is_similar(error: ValidationError) -> bool:
@@ -62,7 +51,7 @@ def _is_similar(error: ValidationError) -> bool:
 @require_GET
 @login_required
 def index_view(request: HttpRequest) -> HttpResponse:
-    _require_kansli(request)
+    require_kansli(request)
     counts = {
         "units": Unit.objects.count(),
         "care_providers": CareProvider.objects.count(),
@@ -138,7 +127,7 @@ def _name_form_context(form: RegisterNameForm, similar: bool) -> dict[str, Any]:
 def register_list_view(request: HttpRequest, kind: str) -> HttpResponse:
     """A register's names, and adding one: the same name in another case or spacing is
     refused; one near a registered name is added only when the kansli confirms it."""
-    _require_kansli(request)
+    require_kansli(request)
     register = REGISTERS[kind]
     form = RegisterNameForm(request.POST if request.method == "POST" else None)
     similar = False
@@ -150,7 +139,7 @@ def register_list_view(request: HttpRequest, kind: str) -> HttpResponse:
             )
         except ValidationError as error:
             similar = _is_similar(error)
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("%(name)s is added to the register.") % {"name": row.name})
             return redirect(register.list_url)
@@ -167,7 +156,7 @@ def register_list_view(request: HttpRequest, kind: str) -> HttpResponse:
 @login_required
 def register_item_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Renaming a care provider, region or specialty, with the checks of adding one."""
-    _require_kansli(request)
+    require_kansli(request)
     register = REGISTERS[kind]
     row = get_object_or_404(register.model._default_manager, pk=pk)
     form = RegisterNameForm(
@@ -185,7 +174,7 @@ def register_item_view(request: HttpRequest, kind: str, pk: int) -> HttpResponse
             )
         except ValidationError as error:
             similar = _is_similar(error)
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The name is now %(name)s.") % {"name": row.name})
             return redirect(register.list_url)
@@ -219,7 +208,7 @@ def unit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Changing a unit and its contacts. A change based on an older version than the saved one
     is refused (409), with the saved values beside the form: two kansli never overwrite each
     other silently."""
-    _require_kansli(request)
+    require_kansli(request)
     unit = get_object_or_404(Unit.objects.select_related("care_provider"), pk=pk)
     form = UnitChangeForm(
         request.POST if request.method == "POST" else None, initial=_unit_initial(unit)
@@ -248,7 +237,7 @@ def unit_view(request: HttpRequest, pk: int) -> HttpResponse:
             form = UnitChangeForm(post, initial=_unit_initial(conflict))
             form.is_valid()
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("%(unit)s is changed.") % {"unit": unit.name})
             return redirect("reviews:units")
@@ -267,7 +256,7 @@ def unit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @login_required
 def inspector_list_view(request: HttpRequest) -> HttpResponse:
-    _require_kansli(request)
+    require_kansli(request)
     inspectors = User.objects.filter(role=Role.INSPEKTOR).prefetch_related(
         Prefetch(
             "affiliations",
@@ -285,7 +274,7 @@ def _person(pk: int, role: str) -> User:
 @login_required
 def inspector_view(request: HttpRequest, pk: int) -> HttpResponse:
     """An inspector's ties (anknytningar): employers and workplaces, added and removed here."""
-    _require_kansli(request)
+    require_kansli(request)
     inspector = _person(pk, Role.INSPEKTOR)
     form = AffiliationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -297,7 +286,7 @@ def inspector_view(request: HttpRequest, pk: int) -> HttpResponse:
                 unit=form.cleaned_data["unit"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request,
@@ -317,7 +306,7 @@ def inspector_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def affiliation_remove_view(request: HttpRequest, pk: int, affiliation_pk: int) -> HttpResponse:
-    _require_kansli(request)
+    require_kansli(request)
     affiliation = get_object_or_404(Affiliation, pk=affiliation_pk, inspector_id=pk)
     affiliation_remove(by=request_user(request), affiliation=affiliation)
     messages.success(
@@ -334,7 +323,7 @@ def affiliation_remove_view(request: HttpRequest, pk: int, affiliation_pk: int) 
 @require_GET
 @login_required
 def observer_list_view(request: HttpRequest) -> HttpResponse:
-    _require_kansli(request)
+    require_kansli(request)
     observers = User.objects.filter(role=Role.OBSERVATOR).prefetch_related(
         Prefetch(
             "observer_scopes", queryset=ObserverScope.objects.select_related("specialty", "region")
@@ -347,7 +336,7 @@ def observer_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def observer_view(request: HttpRequest, pk: int) -> HttpResponse:
     """An observer's scopes: what reviews they read (a specialty, a region, or both)."""
-    _require_kansli(request)
+    require_kansli(request)
     observer = _person(pk, Role.OBSERVATOR)
     form = ObserverScopeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -356,7 +345,7 @@ def observer_view(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request_user(request), observer=observer, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request,
@@ -376,7 +365,7 @@ def observer_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def observer_scope_remove_view(request: HttpRequest, pk: int, scope_pk: int) -> HttpResponse:
-    _require_kansli(request)
+    require_kansli(request)
     scope = get_object_or_404(ObserverScope, pk=scope_pk, observer_id=pk)
     observer_scope_remove(by=request_user(request), scope=scope)
     messages.success(request, _("The scope %(scope)s is removed.") % {"scope": scope})
