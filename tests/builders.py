@@ -81,6 +81,17 @@ def assess(
             _assess_area(review, area, plan)
 
 
+def assessor(review: Review) -> User:
+    """An inspector assigned to `review`, who sets its findings, narratives and grades (the
+    kansli sets none): its first, or a new one assigned when it has none."""
+    assignment = review.assignments.select_related("inspector").order_by("pk").first()
+    if assignment is not None:
+        return assignment.inspector
+    inspector = UserFactory(role=Role.INSPEKTOR)
+    inspector_assign(by=kansli_user(), review=review, inspector=inspector)
+    return inspector
+
+
 def inspectors_complete(review: Review) -> None:
     """Two inspectors on the review: those assigned, and new ones for the places left."""
     while review.assignments.count() < 2:

@@ -177,7 +177,8 @@ INSPECTOR_WORK = INTERNAL | {"report"}
 
 
 def review_page_expected(state: str) -> dict[str, int | set[str]]:
-    # Each area's page: the assessment while it is open, the assessment as saved after.
+    # Each area's page: for the inspectors the assessment while it is open, the assessment as
+    # saved after; the kansli, who sets no findings or grades, reads it as saved.
     area = {"assess"} if state in DRAFT_STATES else {"read-area"}
     plan = {"plan"} if state in PLAN_STATES else set()
     kansli_moves = {"move"} if state in {*DRAFT_STATES, "slutrapport"} else set()
@@ -185,7 +186,11 @@ def review_page_expected(state: str) -> dict[str, int | set[str]]:
     final = state not in DRAFT_STATES
     return {
         # The inspectors are assigned or removed until the final report names them.
-        "kansli": KANSLI_WORK | area | plan | kansli_moves | (set() if final else {"assign"}),
+        "kansli": KANSLI_WORK
+        | {"read-area"}
+        | plan
+        | kansli_moves
+        | (set() if final else {"assign"}),
         "inspector": INSPECTOR_WORK | area | plan | inspector_moves,
         # The unit reads the draft from the faktagranskning on, an observer the final report.
         "unit": {"steps", "waiting"}
@@ -223,15 +228,16 @@ ASSESSMENT_ALL = set(ASSESSMENT_MARKERS)
 
 
 def assessment_expected(state: str) -> dict[str, int | set[str]]:
-    # The inspectors' workspace: refused to the unit and the observers; closed to everyone once
-    # the final report is issued.
+    # The inspectors' workspace: the kansli is sent to the area as saved (it sets no findings or
+    # grades), the unit and the observers are refused; closed to everyone once the final report
+    # is issued.
     if state not in DRAFT_STATES:
         return dict.fromkeys(ROLES, 403)
-    return {"kansli": ASSESSMENT_ALL, "inspector": ASSESSMENT_ALL, "unit": 403, "observer": 403}
+    return {"kansli": 302, "inspector": ASSESSMENT_ALL, "unit": 403, "observer": 403}
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_the_assessment_page_is_the_inspectors_and_the_kanslis(
+def test_the_assessment_page_is_the_inspectors(
     client: Client, protocol: ProtocolVersion, people: People, users: dict[str, User], state: str
 ) -> None:
     review = review_at(state, protocol, people)

@@ -198,15 +198,17 @@ TABLE: dict[str, Url] = {
             "fingerprint": summary_fingerprint(r),
         },
     ),
+    # The assigned inspectors set the findings and grades; the kansli is sent to the area as
+    # saved, and refused the writes.
     "reviews:assessment": Url(
         lambda r: reverse("reviews:assessment", args=[r.pk, "A"]),
-        GET=WORKERS,
-        POST=WORKERS | {"kansli": REDIRECT, "assigned_inspector": REDIRECT},
+        GET=WORKERS | {"kansli": REDIRECT},
+        POST=WORKERS | {"kansli": FORBIDDEN, "assigned_inspector": REDIRECT},
         data=lambda r: {"version": "0", "narrative": "Text."},
     ),
     "reviews:assessment-suggestion": Url(
         lambda r: reverse("reviews:assessment-suggestion", args=[r.pk, "A"]),
-        POST=WORKERS,
+        POST=WORKERS | {"kansli": FORBIDDEN},
         data=lambda r: {"outcome-A1": "delvis"},
     ),
     "reviews:assign": Url(

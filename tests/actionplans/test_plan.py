@@ -32,7 +32,7 @@ from granska.reviews.services import area_grade_set
 from granska.workflow.history import review_history
 from granska.workflow.moves import review_move
 from granska.workflow.plans import followup_decide, plan_accept
-from tests.builders import kansli_user
+from tests.builders import assessor
 from tests.chain import People, graded_review
 from tests.reports.conftest import flat, pdf_pages
 
@@ -98,7 +98,7 @@ def test_a_d_set_against_the_findings_gets_an_action_for_the_area_as_a_whole(
 ) -> None:
     review = graded_review(protocol, {"F3": Outcome.DELVIS})
     area_grade_set(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         area=protocol.areas.get(code="F"),
         regulation="HSLF-FS 2021:8",

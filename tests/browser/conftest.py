@@ -133,6 +133,7 @@ def log_in(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
 
 def menu(page: Page) -> None:
     """Opens the main menu where a phone folds it behind "Meny"; on a wide screen it is open."""
+    page.wait_for_load_state("load")  # the layout's script has folded the menu, or not
     toggle = page.get_by_role("button", name="Meny")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()

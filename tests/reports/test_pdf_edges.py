@@ -18,7 +18,7 @@ from granska.reviews.limits import NARRATIVE_MAX_CHARS
 from granska.reviews.models import Review
 from granska.reviews.services import assessment_write
 from granska.workflow.plans import plan_accept
-from tests.builders import kansli_user, review_at
+from tests.builders import assessor, review_at
 from tests.chain import People
 from tests.factories import UnitFactory
 from tests.reports.conftest import flat, off_page_characters, pdf_pages
@@ -52,7 +52,7 @@ def test_the_longest_narrative_of_an_area_flows_over_pages(protocol: ProtocolVer
     paragraphs = NARRATIVE_MAX_CHARS // len(PARAGRAPH * 3 + "99. \n\n")
     narrative = "\n\n".join(f"{i}. " + PARAGRAPH * 3 for i in range(1, paragraphs + 1))
     assert NARRATIVE_MAX_CHARS - 1000 < len(narrative) <= NARRATIVE_MAX_CHARS
-    assessment_write(by=kansli_user(), review=review, area=area, narrative=narrative)
+    assessment_write(by=assessor(review), review=review, area=area, narrative=narrative)
     pages = pdf_pages(pdf_render(report_data(review)))
     assert len(pages) >= 12  # the ordinary report has about seven pages
     text = flat(" ".join(pages))
@@ -79,7 +79,7 @@ def test_text_that_looks_like_typst_is_printed_not_run(protocol: ProtocolVersion
     review = _review(protocol, visit_date=datetime.date(2026, 5, 4))
     area = Area.objects.get(protocol=protocol, code="A")
     tricky = '#set page(paper: "a6") #panic("x") $x^2$ *fet* _kursiv_ <etikett> @ref \\ ] ) }'
-    assessment_write(by=kansli_user(), review=review, area=area, narrative=tricky)
+    assessment_write(by=assessor(review), review=review, area=area, narrative=tricky)
     review.strengths = '#read("/etc/passwd")\n= Rubrik'
     review.save()
     pages = pdf_pages(pdf_render(report_data(review)))
@@ -150,7 +150,7 @@ def test_a_word_longer_than_a_line_breaks_instead_of_running_off_the_page(
     review = _review(protocol)
     address = "https://intranat.example/" + "utbildningsprogram-" * 40 + "slut"
     assessment_write(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         area=Area.objects.get(protocol=protocol, code="E"),
         narrative=address,

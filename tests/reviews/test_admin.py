@@ -10,7 +10,7 @@ from granska.catalog.models import ProtocolVersion
 from granska.lifecycle import Status
 from granska.reviews.models import Assignment, StatusChange
 from granska.reviews.services import area_grade_set, finding_record, review_create
-from tests.builders import kansli_user
+from tests.builders import assessor, kansli_user
 from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,13 +57,13 @@ def test_the_admin_cannot_change_findings_or_grades(
         by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
     )
     finding = finding_record(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         criterion=protocol.criteria.get(code="A1"),
         outcome="uppfyllt",
     )
     grade = area_grade_set(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         area=protocol.areas.get(code="A"),
         regulation="SOSFS 2015:8",

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.reviews.models import AreaGrade, Finding, Review
 from granska.reviews.services import area_grade_set, assessment_write, finding_record, review_create
-from tests.builders import kansli_user
+from tests.builders import assessor, kansli_user
 from tests.factories import ReviewFactory, UnitFactory
 
 
@@ -66,7 +66,7 @@ def test_finding_is_recorded_then_changed_with_history(
 ) -> None:
     e1 = criterion(protocol, "E1")
     finding_record(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         criterion=e1,
         outcome="delvis",
@@ -74,7 +74,7 @@ def test_finding_is_recorded_then_changed_with_history(
         source="intervju",
     )
     finding_record(
-        by=kansli_user(), review=review, criterion=e1, outcome="uppfyllt", source="dokument"
+        by=assessor(review), review=review, criterion=e1, outcome="uppfyllt", source="dokument"
     )
     finding = Finding.objects.get(review=review, criterion=e1)
     assert (finding.outcome, finding.note, finding.source) == ("uppfyllt", "", "dokument")
@@ -90,7 +90,7 @@ def test_finding_refuses_a_criterion_outside_the_reviews_regulations(
     )
     with pytest.raises(ValidationError, match="E7"):
         finding_record(
-            by=kansli_user(),
+            by=assessor(only_2015),
             review=only_2015,
             criterion=criterion(protocol, "E7"),
             outcome="uppfyllt",
@@ -109,7 +109,7 @@ def test_finding_refuses_unknown_values(
 ) -> None:
     with pytest.raises(ValidationError) as caught:
         finding_record(
-            by=kansli_user(), review=review, criterion=criterion(protocol, "A1"), **kwargs
+            by=assessor(review), review=review, criterion=criterion(protocol, "A1"), **kwargs
         )
     assert caught.value.message_dict == {field: [message]}
     assert not Finding.objects.exists()
@@ -120,10 +120,13 @@ def test_grade_equal_to_the_suggestion_needs_no_reason(
 ) -> None:
     for code in ("A1", "A2", "A3", "A4"):
         finding_record(
-            by=kansli_user(), review=review, criterion=criterion(protocol, code), outcome="uppfyllt"
+            by=assessor(review),
+            review=review,
+            criterion=criterion(protocol, code),
+            outcome="uppfyllt",
         )
     saved = area_grade_set(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         area=area(protocol, "A"),
         regulation="SOSFS 2015:8",
@@ -136,11 +139,14 @@ def test_grade_against_the_suggestion_needs_a_reason(
     review: Review, protocol: ProtocolVersion
 ) -> None:
     finding_record(
-        by=kansli_user(), review=review, criterion=criterion(protocol, "A1"), outcome="ej_uppfyllt"
+        by=assessor(review),
+        review=review,
+        criterion=criterion(protocol, "A1"),
+        outcome="ej_uppfyllt",
     )
     with pytest.raises(ValidationError) as caught:
         area_grade_set(
-            by=kansli_user(),
+            by=assessor(review),
             review=review,
             area=area(protocol, "A"),
             regulation="SOSFS 2015:8",
@@ -150,7 +156,7 @@ def test_grade_against_the_suggestion_needs_a_reason(
     assert "D" in caught.value.message_dict["reason"][0]
     assert not AreaGrade.objects.exists()
     saved = area_grade_set(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         area=area(protocol, "A"),
         regulation="SOSFS 2015:8",
@@ -165,7 +171,7 @@ def test_grade_outside_the_areas_scale_is_refused(
 ) -> None:
     with pytest.raises(ValidationError, match="A, B, D"):
         area_grade_set(
-            by=kansli_user(),
+            by=assessor(review),
             review=review,
             area=area(protocol, "C"),
             regulation="SOSFS 2015:8",
@@ -180,7 +186,7 @@ def test_grade_for_a_regulation_out_of_scope_is_refused(protocol: ProtocolVersio
     )
     with pytest.raises(ValidationError) as caught:
         area_grade_set(
-            by=kansli_user(),
+            by=assessor(review),
             review=review,
             area=area(protocol, "A"),
             regulation="HSLF-FS 2021:8",
@@ -196,7 +202,7 @@ def test_grade_changes_keep_the_earlier_grade_in_history(
 ) -> None:
     a = area(protocol, "A")
     area_grade_set(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         area=a,
         regulation="SOSFS 2015:8",
@@ -204,7 +210,7 @@ def test_grade_changes_keep_the_earlier_grade_in_history(
         reason="Först.",
     )
     area_grade_set(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         area=a,
         regulation="SOSFS 2015:8",
@@ -220,9 +226,11 @@ def test_grade_changes_keep_the_earlier_grade_in_history(
 
 def test_narrative_is_saved_with_history(review: Review, protocol: ProtocolVersion) -> None:
     first = assessment_write(
-        by=kansli_user(), review=review, area=area(protocol, "F"), narrative="Första."
+        by=assessor(review), review=review, area=area(protocol, "F"), narrative="Första."
     )
-    assessment_write(by=kansli_user(), review=review, area=area(protocol, "F"), narrative="Andra.")
+    assessment_write(
+        by=assessor(review), review=review, area=area(protocol, "F"), narrative="Andra."
+    )
     first.refresh_from_db()
     assert first.narrative == "Andra."
     assert first.history.count() == 2

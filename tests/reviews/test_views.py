@@ -12,7 +12,7 @@ from granska.catalog.models import ProtocolVersion
 from granska.lifecycle import Status
 from granska.reviews.models import Assignment, Review
 from granska.reviews.services import area_grade_set, finding_record, review_create
-from tests.builders import kansli_user, review_at
+from tests.builders import assessor, kansli_user, review_at
 from tests.factories import RegionFactory, SpecialtyFactory, UnitFactory, UserFactory
 
 
@@ -114,14 +114,14 @@ def test_review_page_shows_areas_criteria_findings_and_grades(
     )
     e4 = protocol.criteria.get(code="E4")
     finding_record(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         criterion=e4,
         outcome="ej_uppfyllt",
         note="Inga dokumenterade bedömningar.",
     )
     area_grade_set(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         area=protocol.areas.get(code="E"),
         regulation="SOSFS 2015:8",
@@ -199,13 +199,13 @@ def test_review_page_runs_a_fixed_number_of_queries(
         by=kansli_user(), unit=UnitFactory(), protocol=protocol, regulations=("SOSFS 2015:8",)
     )
     finding_record(
-        by=kansli_user(),
+        by=assessor(sparse),
         review=sparse,
         criterion=protocol.criteria.get(code="A1"),
         outcome="uppfyllt",
     )
     area_grade_set(
-        by=kansli_user(),
+        by=assessor(sparse),
         review=sparse,
         area=protocol.areas.get(code="A"),
         regulation="SOSFS 2015:8",
@@ -218,11 +218,11 @@ def test_review_page_runs_a_fixed_number_of_queries(
         regulations=("SOSFS 2015:8", "HSLF-FS 2021:8"),
     )
     for criterion in protocol.criteria.all():
-        finding_record(by=kansli_user(), review=full, criterion=criterion, outcome="uppfyllt")
+        finding_record(by=assessor(full), review=full, criterion=criterion, outcome="uppfyllt")
     for area in protocol.areas.all():
         for regulation in full.regulations:
             area_grade_set(
-                by=kansli_user(), review=full, area=area, regulation=regulation, grade="A"
+                by=assessor(full), review=full, area=area, regulation=regulation, grade="A"
             )
     for inspector in UserFactory.create_batch(2):
         Assignment.objects.create(review=full, inspector=inspector)

@@ -14,7 +14,7 @@ from granska.lifecycle import Actor, ReviewFacts, Status, move_problems, moves_f
 from granska.reviews.models import Affiliation, Assignment, CareProvider, Review, StatusChange, Unit
 from granska.reviews.services import area_grade_set, finding_record, inspector_assign, review_create
 from granska.workflow.moves import problem_text, review_move
-from tests.builders import kansli_user, review_at
+from tests.builders import assessor, kansli_user, review_at
 from tests.factories import CareProviderFactory, UnitFactory, UserFactory
 
 BOTH = ("SOSFS 2015:8", "HSLF-FS 2021:8")
@@ -227,6 +227,10 @@ def test_moves_are_recorded_with_who_and_when(
     assert (change.from_status, change.to_status, change.by) == ("bokad", "forberedelse", kansli)
 
 
+# Grades set with no finding recorded: there is no suggestion, so each needs its reason.
+UNASSESSED = "Bedömt vid besöket; kriterierna förs in senare."
+
+
 def test_no_draft_to_the_unit_while_an_area_lacks_a_grade(
     kansli: User, protocol: ProtocolVersion
 ) -> None:
@@ -237,16 +241,22 @@ def test_no_draft_to_the_unit_while_an_area_lacks_a_grade(
         for regulation in BOTH:
             if (area.code, regulation) != ("H", "HSLF-FS 2021:8"):
                 area_grade_set(
-                    by=kansli_user(), review=review, area=area, regulation=regulation, grade="A"
+                    by=assessor(review),
+                    review=review,
+                    area=area,
+                    regulation=regulation,
+                    grade="A",
+                    reason=UNASSESSED,
                 )
     with pytest.raises(ValidationError, match=r"H \(HSLF-FS 2021:8\)"):
         review_move(review=review, target=Status.FAKTAGRANSKNING, by=kansli)
     area_grade_set(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         area=protocol.areas.get(code="H"),
         regulation="HSLF-FS 2021:8",
         grade="A",
+        reason=UNASSESSED,
     )
     assert review_move(review=review, target=Status.FAKTAGRANSKNING, by=kansli).status == (
         Status.FAKTAGRANSKNING
@@ -316,7 +326,7 @@ def test_history_shows_who_changed_what_from_what(
         client.post(reverse("reviews:assessment", args=[review.pk, "A"]), data).status_code == 302
     )
     finding_record(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         criterion=protocol.criteria.get(code="B1"),
         outcome="uppfyllt",

@@ -52,7 +52,7 @@ from granska.reviews.services import (
     summary_save,
 )
 from granska.workflow.plans import followup_decide, plan_accept
-from tests.builders import kansli_user, review_at
+from tests.builders import assessor, kansli_user, review_at
 from tests.chain import People
 from tests.factories import RegionFactory, SpecialtyFactory, UnitFactory, UserFactory
 
@@ -378,7 +378,7 @@ LIMITS: list[tuple[str, int, Callable[[Any, str], Any], str, str]] = [
         "narrative",
         20_000,
         lambda c, text: assessment_write(
-            by=kansli_user(), review=c.review, area=_area(c.review, "E"), narrative=text
+            by=assessor(c.review), review=c.review, area=_area(c.review, "E"), narrative=text
         ),
         "narrative",
         "Beskrivningen för område E får vara högst 20 000 tecken",
@@ -387,7 +387,7 @@ LIMITS: list[tuple[str, int, Callable[[Any, str], Any], str, str]] = [
         "note",
         5_000,
         lambda c, text: finding_record(
-            by=kansli_user(),
+            by=assessor(c.review),
             review=c.review,
             criterion=_criterion(c.review, "E4"),
             outcome="delvis",
@@ -400,7 +400,7 @@ LIMITS: list[tuple[str, int, Callable[[Any, str], Any], str, str]] = [
         "reason",
         5_000,
         lambda c, text: area_grade_set(
-            by=kansli_user(),
+            by=assessor(c.review),
             review=c.review,
             area=_area(c.review, "E"),
             regulation="HSLF-FS 2021:8",
@@ -967,7 +967,7 @@ def test_a_form_in_utf_8_still_passes(client: Client, kansli: User) -> None:
 def test_the_reviews_services_store_no_invisible_character(review: Review, people: People) -> None:
     note = f"Rad ett{INVISIBLE}\r\nrad två"
     finding = finding_record(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         criterion=_criterion(review, "A1"),
         outcome="uppfyllt",
@@ -975,14 +975,14 @@ def test_the_reviews_services_store_no_invisible_character(review: Review, peopl
     )
     assert finding.note == "Rad ett\n\nrad två"  # the vertical tab is a line break
     assessment = assessment_write(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         area=_area(review, "A"),
         narrative=f"Stycke{INVISIBLE}.\u2028Nästa.",
     )
     assert assessment.narrative == "Stycke\n.\nNästa."
     grade = area_grade_set(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         area=_area(review, "A"),
         regulation="HSLF-FS 2021:8",
@@ -1128,7 +1128,7 @@ def test_the_area_service_refuses_an_input_lacking_a_part(besok: Review) -> None
     area = _area(besok, "A")
     with pytest.raises(ValidationError) as error:
         review_services.area_save(
-            by=kansli_user(),
+            by=assessor(besok),
             review=besok,
             area=area,
             data=AreaInput(findings={"A1": ("uppfyllt", None, "")}, version=0),

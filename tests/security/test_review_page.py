@@ -15,7 +15,7 @@ from granska.catalog.models import ProtocolVersion
 from granska.lifecycle import Status
 from granska.reviews.models import Assignment, ObserverScope, Review
 from granska.reviews.services import area_grade_set, assessment_write, finding_record
-from tests.builders import kansli_user, walk
+from tests.builders import assessor, walk
 from tests.chain import graded_review
 from tests.factories import UserFactory
 
@@ -30,16 +30,16 @@ def _review(protocol: ProtocolVersion, status: str) -> Review:
     review = graded_review(protocol, {}, status=Status.FORBEREDELSE)
     area = review.protocol.areas.get(code="B")
     finding_record(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         criterion=area.criteria.get(code="B9"),
         outcome="delvis",
         note=NOTE,
         source="intervju",
     )
-    assessment_write(by=kansli_user(), review=review, area=area, narrative=NARRATIVE)
+    assessment_write(by=assessor(review), review=review, area=area, narrative=NARRATIVE)
     area_grade_set(
-        by=kansli_user(),
+        by=assessor(review),
         review=review,
         area=area,
         regulation="HSLF-FS 2021:8",

@@ -35,7 +35,7 @@ from granska.reviews.services import (
 )
 from granska.workflow.moves import final_report_correct, review_move
 from granska.workflow.plans import followup_decide, plan_accept
-from tests.builders import COMPLETE_ITEM, kansli_user, plan_written, review_at
+from tests.builders import COMPLETE_ITEM, assessor, kansli_user, plan_written, review_at
 from tests.chain import People
 from tests.factories import RegionFactory, SpecialtyFactory, UnitFactory, UserFactory
 
@@ -83,7 +83,10 @@ def test_only_those_who_work_on_the_review_write_its_assessment(
     review: Review, people: People, write: str
 ) -> None:
     call = assessment_writes(review)[write]
-    for outsider in (people.contact, people.other_inspector, observer()):
+    outsiders = [people.contact, people.other_inspector, observer()]
+    if write != "summary_save":
+        outsiders.append(kansli_user())  # the findings, narratives and grades are the inspectors'
+    for outsider in outsiders:
         with pytest.raises(PermissionDenied):
             call(outsider)
     call(people.inspector)  # the assigned inspector may
@@ -98,8 +101,9 @@ def test_the_assessment_of_an_issued_report_stays_as_issued(
     protocol: ProtocolVersion, status: str, write: str
 ) -> None:
     review = review_at(status, protocol, regulations=("HSLF-FS 2021:8",))
+    by = kansli_user() if write == "summary_save" else assessor(review)
     with pytest.raises(ValidationError) as refused:
-        assessment_writes(review)[write](kansli_user())
+        assessment_writes(review)[write](by)
     assert "bedömningen är stängd" in " ".join(refused.value.message_dict["status"])
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.utils.translation import gettext as _
 from rules.permissions import add_perm
+from rules.permissions import has_perm as rules_has_perm
 from rules.predicates import Predicate
 
 from granska.accounts.models import Role, User
@@ -41,10 +42,18 @@ def grant(permission: str, predicate: Predicate) -> None:
     add_perm(permission, predicate)  # type: ignore[no-untyped-call]  # untyped in django-rules
 
 
-def require(by: User, permission: str, obj: Model | None = None) -> None:
+def holds(user: AnyUser, permission: str, obj: Model | None = None) -> bool:
+    """Whether `permission`'s own rule grants it to `user` on `obj`. Unlike `has_perm`, being a
+    superuser adds nothing: for the rules that hold for everyone, such as that only a review's
+    inspectors set its findings and grades."""
+    return bool(rules_has_perm(permission, user, obj))  # type: ignore[no-untyped-call]
+
+
+def require(by: User, permission: str, obj: Model | None = None, *, strict: bool = False) -> None:
     """Refuses (PermissionDenied) a service call by someone without `permission` on `obj`: the
-    services check who acts, whoever calls them (page, API, importer, command)."""
-    if not by.has_perm(permission, obj):
+    services check who acts, whoever calls them (page, API, importer, command). `strict`: by the
+    permission's rule alone (`holds`), a superuser included."""
+    if not (holds(by, permission, obj) if strict else by.has_perm(permission, obj)):
         # The 403 page shows the reason to the person: in words, not the permission's name.
         raise PermissionDenied(_("Your role does not allow this here."))
 

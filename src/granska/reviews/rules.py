@@ -6,6 +6,8 @@
   `granska.reviews.selectors.reviews_visible_to`, which answers the same question for lists
   (tested for every role and review).
 - `reviews.change_review`: the kansli, or an inspector assigned to that review.
+- `reviews.assess`: an inspector assigned to that review only: the findings, the narratives and
+  the grades are the inspectors' (SPEC §1); the kansli reads them, sets none.
 - `reviews.manage`: the kansli only: units, booking, assignments.
 """
 
@@ -61,4 +63,5 @@ grant(
     is_kansli | is_observer_in_scope | is_assigned_inspector | is_unit_member,
 )
 grant("reviews.change_review", is_kansli | is_assigned_inspector)
+grant("reviews.assess", is_assigned_inspector)
 grant("reviews.manage", is_kansli)

@@ -93,13 +93,15 @@ def _criterion_in_scope(review: Review, criterion: Criterion) -> None:
         )
 
 
-def _assessment_open(review: Review, by: User) -> Review:
-    """The review, locked until the caller's transaction ends; refused to someone who may not
-    work on it (PermissionDenied), and once the final report has made the assessment the
-    report's (ValidationError on "status"). Locked first, so that no save slips in while the
-    move to slutrapport reads the assessment."""
+def _assessment_open(review: Review, by: User, permission: str = "reviews.assess") -> Review:
+    """The review, locked until the caller's transaction ends; refused to someone without
+    `permission` on it (PermissionDenied: the findings, narratives and grades are its assigned
+    inspectors'), and once the final report has made the assessment the report's
+    (ValidationError on "status"). Locked first, so that no save slips in while the move to
+    slutrapport reads the assessment."""
     review = Review.objects.select_for_update().get(pk=review.pk)
-    require(by, "reviews.change_review", review)
+    # Setting findings and grades is the assigned inspectors' alone, a superuser's too.
+    require(by, permission, review, strict=permission == "reviews.assess")
     if review.status not in ASSESSMENT_OPEN:
         raise ValidationError(
             {
@@ -521,7 +523,7 @@ def summary_save(
 ) -> Review:
     """Saves the three summary lists unless someone else saved them after `fingerprint`. A list
     or fingerprint the form did not send (None) is refused, never read as empty."""
-    review = _assessment_open(review, by)
+    review = _assessment_open(review, by, "reviews.change_review")
     labels = summary_labels()
     sent = {"strengths": strengths, "weaknesses": weaknesses, "improvements": improvements}
     errors = {name: [not_sent(labels[name])] for name, value in sent.items() if value is None}

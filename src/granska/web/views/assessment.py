@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from granska.accounts.rules import holds
 from granska.catalog.models import Area
 from granska.choices import OUTCOME_CHOICES
 from granska.grading.vocabulary import Regulation
@@ -147,10 +148,26 @@ def _suggestion_asked(request: HttpRequest, review: Review) -> str | None:
     return next((r for r in review.regulations if Regulation(r).year == year), "")
 
 
+def _assessable_review(request: HttpRequest, pk: int) -> Review:
+    """The review whose findings and grades the person sets: its assigned inspectors only."""
+    review = _editable_review(request, pk)
+    _require_assessor(request, review)
+    return review
+
+
+def _require_assessor(request: HttpRequest, review: Review) -> None:
+    if not holds(request_user(request), "reviews.assess", review):
+        raise PermissionDenied(_("The findings and grades are set by the review's inspectors."))
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def assessment_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     review = _editable_review(request, pk)
+    if request.method == "GET" and not holds(request_user(request), "reviews.assess", review):
+        # The kansli reads the area as saved; the inspectors set its findings and grades.
+        return redirect("reviews:recorded-area", pk=review.pk, code=code)
+    _require_assessor(request, review)
     area, areas = _areas(review, code)
     if request.method == "GET":
         return _render(request, review, area, areas)
@@ -176,7 +193,7 @@ def assessment_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @login_required
 def assessment_suggestion_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The suggested grades for the findings in the form as it stands, saving nothing."""
-    review = _editable_review(request, pk)
+    review = _assessable_review(request, pk)
     area, areas = _areas(review, code)
     workspace = area_workspace(
         review, area, areas=areas, submitted=area_input_from_post(request.POST, review, area)

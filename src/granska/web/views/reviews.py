@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from granska.accounts.rules import holds
 from granska.catalog.models import Area
 from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL
 from granska.notices.selectors import notices_for
@@ -81,7 +82,9 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     # and observers read it in the report, when they may read that.
     overview = review_overview_read(review, timezone.localdate(), grid=can_change)
     can_edit = can_change and review.status in ASSESSMENT_OPEN
-    area_page = "reviews:assessment" if can_edit else "reviews:recorded-area"
+    # The assigned inspectors assess; the kansli reads each area as saved.
+    can_assess = can_edit and holds(user, "reviews.assess", review)
+    area_page = "reviews:assessment" if can_assess else "reviews:recorded-area"
     return render(
         request,
         "reviews/review_detail.html",
@@ -100,6 +103,7 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "can_read_report": user.has_perm("reports.view_report", review),
             "can_edit": can_edit,
+            "can_assess": can_assess,
             # Until the final report names them (the service refuses it after).
             "inspectors_open": inspectors_open,
             "report_is_final": review.status in REPORT_FINAL,
@@ -136,6 +140,8 @@ def assessment_read_view(request: HttpRequest, pk: int, code: str = "") -> HttpR
             "areas": [item.area for item in overview.areas],
             "item": area,
             "can_edit": review.status in ASSESSMENT_OPEN,
+            "can_assess": review.status in ASSESSMENT_OPEN
+            and holds(request_user(request), "reviews.assess", review),
         },
     )
 
