@@ -28,16 +28,12 @@ from granska.reviews.services import (
     summary_save,
 )
 from granska.web.forms import SUMMARY_FIELDS, SummaryForm, area_input_from_post
-from granska.web.views.common import changeable_review, request_user
+from granska.web.views.common import changeable_review, request_user, visible_review
 
 
 def _editable_review(request: HttpRequest, pk: int) -> Review:
     review = changeable_review(request, pk)
-    # The services refuse the writes themselves; the pages are not offered once they would.
-    if review.status not in ASSESSMENT_OPEN:
-        raise PermissionDenied(
-            _("The final report is issued; the assessment can no longer change.")
-        )
+    _assessment_open(review)
     return review
 
 
@@ -148,26 +144,39 @@ def _suggestion_asked(request: HttpRequest, review: Review) -> str | None:
     return next((r for r in review.regulations if Regulation(r).year == year), "")
 
 
-def _assessable_review(request: HttpRequest, pk: int) -> Review:
-    """The review whose findings and grades the person sets: its assigned inspectors only."""
-    review = _editable_review(request, pk)
-    _require_assessor(request, review)
-    return review
+def _assessment_open(review: Review) -> None:
+    # The services refuse the writes themselves; the pages are not offered once they would.
+    if review.status not in ASSESSMENT_OPEN:
+        raise PermissionDenied(
+            _("The final report is issued; the assessment can no longer change.")
+        )
 
 
-def _require_assessor(request: HttpRequest, review: Review) -> None:
-    if not holds(request_user(request), "reviews.assess", review):
-        raise PermissionDenied(_("The findings and grades are set by the review's inspectors."))
+def _assessable_review(
+    request: HttpRequest, pk: int, *, kansli_reads: bool = False
+) -> Review | None:
+    """The review whose findings and grades the person sets: its assigned inspectors only. The
+    kansli, who works on the review but sets none, is refused, or (`kansli_reads`) answered None:
+    it reads the area as saved. One check of the assignments for the inspectors."""
+    review = visible_review(request, pk)
+    user = request_user(request)
+    if holds(user, "reviews.assess", review):
+        _assessment_open(review)
+        return review
+    if not user.has_perm("reviews.change_review", review):
+        raise PermissionDenied
+    _assessment_open(review)
+    if kansli_reads:
+        return None
+    raise PermissionDenied(_("The findings and grades are set by the review's inspectors."))
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def assessment_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    review = _editable_review(request, pk)
-    if request.method == "GET" and not holds(request_user(request), "reviews.assess", review):
-        # The kansli reads the area as saved; the inspectors set its findings and grades.
-        return redirect("reviews:recorded-area", pk=review.pk, code=code)
-    _require_assessor(request, review)
+    review = _assessable_review(request, pk, kansli_reads=request.method == "GET")
+    if review is None:
+        return redirect("reviews:recorded-area", pk=pk, code=code)
     area, areas = _areas(review, code)
     if request.method == "GET":
         return _render(request, review, area, areas)
@@ -194,6 +203,7 @@ def assessment_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def assessment_suggestion_view(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     """The suggested grades for the findings in the form as it stands, saving nothing."""
     review = _assessable_review(request, pk)
+    assert review is not None  # refused, not None, to the kansli
     area, areas = _areas(review, code)
     workspace = area_workspace(
         review, area, areas=areas, submitted=area_input_from_post(request.POST, review, area)
