@@ -224,7 +224,7 @@ def test_summary_saved_meanwhile_is_a_conflict_not_an_overwrite(
     assert review.strengths == "Först"
 
 
-ASSESSMENT_PAGE_QUERIES = 9
+ASSESSMENT_PAGE_QUERIES = 7
 
 
 def test_assessment_page_runs_a_fixed_number_of_queries(
@@ -256,8 +256,7 @@ def test_assessment_page_runs_a_fixed_number_of_queries(
     # The same count with every finding recorded as with none, for the largest and smallest area,
     # and exactly this many, for the review's inspector: session and user, the review (as they
     # may see it), the check that they assess it (its assignments), the review's findings, the
-    # area's assessment, the review's grades, and the person's own and group permissions (the
-    # menu asks whether they manage). The areas and criteria (the tabs) are read
+    # area's assessment, the review's grades. The areas and criteria (the tabs) are read
     # once per process (the POST above read them). A new query on the page changes the number
     # here, on purpose.
     counts = {count(review, "E"), count(empty, "E"), count(review, "A"), count(empty, "A")}

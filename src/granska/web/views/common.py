@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django_htmx.middleware import HtmxDetails
 
 from granska.accounts.models import User
+from granska.accounts.rules import holds
 from granska.reviews.models import Review
 from granska.reviews.selectors import reviews_visible_to
 
@@ -43,7 +44,7 @@ def changeable_review(request: HttpRequest, pk: int) -> Review:
 
 def require_kansli(request: HttpRequest) -> None:
     """The kansli's pages: anyone else is refused (403)."""
-    if not request_user(request).has_perm("reviews.manage"):
+    if not holds(request_user(request), "reviews.manage"):
         raise PermissionDenied
 
 

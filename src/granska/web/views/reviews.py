@@ -76,7 +76,7 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     review = visible_review(request, pk, "action_plan")
     user = request_user(request)
     can_change = user.has_perm("reviews.change_review", review)
-    manages = user.has_perm("reviews.manage")
+    manages = holds(user, "reviews.manage")
     inspectors_open = review.status not in REPORT_FINAL
     # The inspectors' work (findings, grades, narratives) is theirs and the kansli's; the unit
     # and observers read it in the report, when they may read that.
