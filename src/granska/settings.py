@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "granska.reviews",
     "granska.reports",
     "granska.actionplans",
+    "granska.surveys",
     "granska.notices",
     "granska.workflow",
     "granska.web",
@@ -314,6 +315,14 @@ GRANSKA_SITE_URL = env("GRANSKA_SITE_URL", "http://127.0.0.1:8000" if DEBUG else
 # Where people write to the kansli: in every page's footer and the personal-data notice.
 GRANSKA_CONTACT_EMAIL = env("GRANSKA_CONTACT_EMAIL", "spur@granska.example")
 
+# The surveys (SPEC §7): a group's results show only when at least this many of it answered (a
+# round keeps the value it opened with and never goes lower); reminders this many days apart,
+# at most this many times; the questionnaire loaded by `granska questionnaire load` and the demo.
+GRANSKA_SURVEY_MIN_ANSWERS = env_int("GRANSKA_SURVEY_MIN_ANSWERS", 4)
+GRANSKA_SURVEY_REMINDER_DAYS = 7
+GRANSKA_SURVEY_REMINDER_MAX = 2
+GRANSKA_DEFAULT_QUESTIONNAIRE = PACKAGE_DIR / "surveys" / "data" / "spur-enkat-2025.yaml"
+
 # The catalog file loaded by `granska catalog load` when no file is named, and by the demo.
 GRANSKA_DEFAULT_CATALOG = PACKAGE_DIR / "catalog" / "data" / "spur-st-2025.yaml"
 
@@ -354,9 +363,30 @@ if PRODUCTION:
     CSRF_TRUSTED_ORIGINS = env_list("GRANSKA_CSRF_TRUSTED_ORIGINS", [])
 
 # Logs carry no personal data: no request bodies, no e-mail addresses, no names.
+# The tokens of personal links (a survey's, an invitation's, a calendar's) are cut from every
+# record, runserver's request lines included (granska.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"secret_paths": {"()": "granska.logs.SecretPathFilter"}},
+    "formatters": {
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["secret_paths"]},
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["secret_paths"],
+            "formatter": "server",
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

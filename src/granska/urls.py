@@ -12,6 +12,7 @@ urlpatterns = [
     path("om/", include("granska.web.urls.about")),
     path("register/", include("granska.web.urls.registers")),
     path("", include("granska.web.urls.plans")),
+    path("", include("granska.web.urls.surveys")),
     # django-allauth: login, logout, password reset and change, TOTP and recovery codes.
     path("konto/inbjudan/", invitations.invitation_password_view, name="invitation_password"),
     path(
