@@ -194,13 +194,14 @@ def invitations_add(
         raise RespondentsRefused(problems)
     if not respondents:
         raise ValidationError({"respondents": _("Write at least one e-mail address.")})
-    invitations = Invitation.objects.bulk_create(
+    Invitation.objects.bulk_create(
         Invitation(round=round_, email=r.email, group=r.group) for r in respondents
     )
+    # Read back: not every database returns the new rows' ids from a bulk insert.
     created = list(round_.invitations.filter(email__in=[r.email for r in respondents]))
     for invitation in created:
         transaction.on_commit(lambda pk=invitation.pk: invitation_send.enqueue(pk, False))
-    return invitations if all(i.pk for i in invitations) else created
+    return created
 
 
 class LinkState(StrEnum):
