@@ -166,7 +166,7 @@ def test_every_link_that_leads_nowhere_gets_the_same_page(client: Client, round_
         for response in (client.get(path), client.post(path, {"s-A1": "helt"})):
             assert response.status_code == 404
             assert response["Cache-Control"].count("no-store") == 1
-            assert response["Referrer-Policy"] == "no-referrer"
+            assert response["Referrer-Policy"] == "strict-origin"
             html = response.content.decode()
             # The same page but for the form's CSRF token and the language menu's way back.
             html = re.sub(
@@ -182,7 +182,7 @@ def test_the_page_is_neither_cached_nor_referred(client: Client, round_: Round) 
     path = link(round_, Group.ST_LAKARE)
     for response in (client.get(path), client.post(path, {"s-A1": "x"}), client.post(path)):
         assert "no-store" in response["Cache-Control"]
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "strict-origin"
         html = response.content.decode()
         # No resource of another site.
         assert not re.search(r'(src|href)="(https?:)?//', html)

@@ -9,8 +9,11 @@ one status, 404, whatever the reason: after an answer or a closing the link's ro
 Granska could not tell them apart anyway, and the page tells nobody whether a token existed.
 
 Every answer of this page says `Cache-Control: no-store` (the form and the thank-you page are
-nobody else's business on a shared computer) and `Referrer-Policy: no-referrer` (the token is in
-the address; no link or resource of the page may carry it on)."""
+nobody else's business on a shared computer) and `Referrer-Policy: strict-origin`: the token is
+in the address, and no request from the page (its style sheet, its script, the language menu, a
+link followed) carries more of it than the site's origin. Not `no-referrer`: with it a browser
+sends `Origin: null` with the page's own POSTs, which Django's CSRF check refuses, so neither the
+answer nor the language menu could be sent."""
 
 from dataclasses import dataclass, field
 
@@ -107,8 +110,8 @@ def _errors_placed(blocks: list[AreaBlock], error: ValidationError) -> list[tupl
 
 
 def _secret(response: HttpResponse) -> HttpResponse:
-    # The token is in this page's address: no request from the page may carry it on.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in this page's address: a request from the page names the origin only.
+    response["Referrer-Policy"] = "strict-origin"
     return response
 
 
