@@ -42,7 +42,7 @@ def stored(page: Page) -> dict[str, Any]:
 
 @pytest.mark.parametrize("page", [390], indirect=True)
 def test_a_respondent_answers_on_a_phone_by_keyboard(page: Page, survey: tuple[Round, str]) -> None:
-    round_, token = survey
+    _round, token = survey
     path = reverse("surveys:respond", args=[token])
     referers: list[str] = []
     page.on("request", lambda request: referers.append(request.headers.get("referer", "")))
@@ -118,7 +118,9 @@ def test_a_refused_answer_keeps_the_rest_and_leads_to_the_statement(
     _round, token = survey
     page.goto(reverse("surveys:respond", args=[token]))
     page.locator("#s-A2-inte_alls").check()
-    page.locator("#s-A1-helt").evaluate("input => { input.value = 'kanske'; input.checked = true; }")
+    page.locator("#s-A1-helt").evaluate(
+        "input => { input.value = 'kanske'; input.checked = true; }"
+    )
     page.get_by_role("button", name="Skicka svaren").click()
     summary = page.locator("#error-summary")
     expect(summary).to_be_focused()

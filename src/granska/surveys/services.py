@@ -269,8 +269,7 @@ def answer_checked(
         elif value not in VALUES:
             # Keyed by the statement, so that the page shows the message beside it.
             errors.setdefault(f"values.{code}", []).append(
-                _("Statement %(code)s: choose one of the answers of the scale.")
-                % {"code": code}
+                _("Statement %(code)s: choose one of the answers of the scale.") % {"code": code}
             )
         else:
             kept_values[code] = value

@@ -80,9 +80,10 @@ def _areas(
 
 
 def _posted(request: HttpRequest, prefix: str) -> dict[str, str]:
+    """The fields named `prefix` + a code, by code (a field sent twice counts by its last)."""
     return {
-        name[len(prefix) :]: value
-        for name, value in request.POST.items()
+        name[len(prefix) :]: str(request.POST.get(name, ""))
+        for name in request.POST
         if name.startswith(prefix) and len(name) > len(prefix)
     }
 
