@@ -28,9 +28,11 @@ from granska.reports.models import DraftComment
 from granska.reports.services import draft_comment_add
 from granska.reviews.models import Affiliation, Assignment, ObserverScope, Review
 from granska.reviews.services import review_create, summary_fingerprint
+from granska.surveys.vocabulary import Group as SurveyGroup
 from granska.workflow.plans import plan_accept
 from tests.builders import assess, inspectors_complete, kansli_user, plan_written, walk
 from tests.factories import CareProviderFactory, SpecialtyFactory, UnitFactory, UserFactory
+from tests.survey_builders import invited, questionnaire_small, round_for
 
 ROLES = (
     "anonymous",
@@ -570,6 +572,29 @@ TABLE |= {
     ),
 }
 # ---- end of the accounts block ------------------------------------------------------------------
+
+
+# ---- The respondent's link (surveys:respond) ----------------------------------------------------
+def respondent_link(review: Review) -> str:
+    """A personal link of the review's survey round, as its e-mail gave it: the review is put in
+    förberedelse, a questionnaire loaded and the round opened, one ST-läkare invited."""
+    review = walk(review, Status.FORBEREDELSE)
+    questionnaire_small(review.protocol)
+    token = invited(round_for(review), "enkat@enhet.test", SurveyGroup.ST_LAKARE)
+    return reverse("surveys:respond", args=[token["enkat@enhet.test"]])
+
+
+# The link is its own key: no account is needed, and anyone holding it (signed in as whatever
+# role or not) answers the form and sends it once (each case is rolled back, so the link is
+# fresh for the next). tests/surveys/test_respond.py and test_anonymity.py follow it further.
+TABLE |= {
+    "surveys:respond": Url(
+        respondent_link,
+        GET=dict.fromkeys(ROLES, OK),
+        POST=dict.fromkeys(ROLES, OK),
+        data=lambda r: {"s-A1": "helt", "t-A": "Bra handledning."},
+    ),
+}
 
 
 def project_url_names() -> Iterator[str]:

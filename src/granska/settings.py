@@ -385,8 +385,20 @@ LOGGING = {
         },
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # The request loggers cut the secrets themselves too, so that a handler added elsewhere (an
+    # error tracker, a test's capture) never receives a token either.
     "loggers": {
-        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
-        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {
+            "handlers": ["server"],
+            "filters": ["secret_paths"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        "django.request": {
+            "handlers": ["console"],
+            "filters": ["secret_paths"],
+            "level": "WARNING",
+            "propagate": False,
+        },
     },
 }

@@ -268,8 +268,9 @@ def answer_checked(
                 _("%(code)s is not a statement of this survey.") % {"code": code[:20]}
             )
         elif value not in VALUES:
-            errors.setdefault("values", []).append(
-                _("“%(value)s” is not an answer of the scale.") % {"value": value[:20]}
+            # Keyed by the statement, so that the page shows the message beside it.
+            errors.setdefault(f"values.{code}", []).append(
+                _("Statement %(code)s: choose one of the answers of the scale.") % {"code": code}
             )
         else:
             kept_values[code] = value

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from granska.web.views import surveys as views
+from granska.web.views import survey_respond
 
 app_name = "surveys"
 
 urlpatterns = [
     # The respondent's personal link: no account; the token is cut from every log.
-    path("enkat/<str:token>/", views.respond_view, name="respond"),
+    path("enkat/<str:token>/", survey_respond.respond_view, name="respond"),
 ]
