@@ -1,5 +1,8 @@
+from typing import Any
+
 import pytest
 
+from granska.catalog.models import ProtocolVersion
 from granska.lifecycle import Status
 from granska.surveys.models import Answer, Invitation, RoundGroup
 from granska.surveys.services import LinkUnusable, answer_submit, round_close
@@ -9,7 +12,7 @@ from tests.survey_builders import answered, questionnaire_small, round_for
 
 
 @pytest.mark.django_db
-def test_core(protocol, settings):
+def test_core(protocol: ProtocolVersion, settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     questionnaire_small(protocol)
     review = review_at(Status.FORBEREDELSE, protocol)
