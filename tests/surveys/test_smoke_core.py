@@ -1,4 +1,5 @@
 import pytest
+
 from granska.lifecycle import Status
 from granska.surveys.models import Answer, Invitation, RoundGroup
 from granska.surveys.services import LinkUnusable, answer_submit, round_close

@@ -8,6 +8,7 @@ is stored (`granska.surveys.loading.questionnaire_load`).
 """
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,8 +118,8 @@ def parse_questionnaire(data: Any, *, source: str, sha256: str) -> Questionnaire
     )
     code = _slug(reader, header, "code", "questionnaire", max_length(Questionnaire, "code"))
     title = (
-        reader.text(
-            header["title"], "questionnaire.title", limit=max_length(Questionnaire, "title")
+        _text(
+            reader, header["title"], "questionnaire.title", limit=max_length(Questionnaire, "title")
         )
         if "title" in header
         else ""
@@ -161,11 +162,31 @@ def parse_questionnaire(data: Any, *, source: str, sha256: str) -> Questionnaire
     )
 
 
+def _text(reader: Reader, value: Any, place: str, *, limit: int) -> str:
+    """One line of text, as the catalog reads it, refusing also the format characters (Unicode
+    category Cf: zero-width spaces and joiners, bidirectional overrides): a respondent would read
+    a statement other than the one written, or one that looks like another."""
+    if isinstance(value, str):
+        hidden = dict.fromkeys(
+            f"U+{ord(character):04X}"
+            for character in value
+            if unicodedata.category(character) == "Cf"
+        )
+        if hidden:
+            reader.problem(
+                place,
+                _("contains characters that cannot be shown or stored: %(characters)s")
+                % {"characters": ", ".join(hidden)},
+            )
+            return ""
+    return reader.text(value, place, limit=limit)
+
+
 def _slug(reader: Reader, header: dict[str, Any], key: str, place: str, limit: int) -> str:
     """A version's code (lower-case letters, digits and hyphens), or "" after a problem."""
     if key not in header:
         return ""
-    value = reader.text(header[key], f"{place}.{key}", limit=limit)
+    value = _text(reader, header[key], f"{place}.{key}", limit=limit)
     if value and slugify(value) != value:
         reader.problem(
             f"{place}.{key}",
@@ -190,7 +211,7 @@ def _read_facts(reader: Reader, value: Any) -> tuple[FactFieldSpec, ...]:
         if item is None:
             continue
         code = (
-            reader.text(item["code"], f"{place}.code", limit=max_length(FactField, "code"))
+            _text(reader, item["code"], f"{place}.code", limit=max_length(FactField, "code"))
             if "code" in item
             else ""
         )
@@ -211,12 +232,12 @@ def _read_facts(reader: Reader, value: Any) -> tuple[FactFieldSpec, ...]:
                 )
             seen.add(code)
         label = (
-            reader.text(item["label"], f"{place}.label", limit=max_length(FactField, "label"))
+            _text(reader, item["label"], f"{place}.label", limit=max_length(FactField, "label"))
             if "label" in item
             else ""
         )
         hint = (
-            reader.text(item["hint"], f"{place}.hint", limit=max_length(FactField, "hint"))
+            _text(reader, item["hint"], f"{place}.hint", limit=max_length(FactField, "hint"))
             if "hint" in item
             else ""
         )
@@ -244,7 +265,7 @@ def _read_area(
     if area is None:
         return None
     code = (
-        reader.text(area["code"], f"{place}.code", limit=max_length(QuestionnaireArea, "code"))
+        _text(reader, area["code"], f"{place}.code", limit=max_length(QuestionnaireArea, "code"))
         if "code" in area
         else ""
     )
@@ -263,12 +284,13 @@ def _read_area(
             reader.problem(place, _("the area code %(code)s is used twice") % {"code": code})
         seen_areas.add(code)
     title = (
-        reader.text(area["title"], f"{place}.title", limit=max_length(QuestionnaireArea, "title"))
+        _text(reader, area["title"], f"{place}.title", limit=max_length(QuestionnaireArea, "title"))
         if "title" in area
         else ""
     )
     free_text = (
-        reader.text(
+        _text(
+            reader,
             area["free_text"],
             f"{place}.free_text",
             limit=max_length(QuestionnaireArea, "free_text"),
@@ -302,7 +324,7 @@ def _read_statement(
     if item is None:
         return None
     code = (
-        reader.text(item["code"], f"{place}.code", limit=max_length(Statement, "code"))
+        _text(reader, item["code"], f"{place}.code", limit=max_length(Statement, "code"))
         if "code" in item
         else ""
     )
@@ -329,7 +351,7 @@ def _read_statement(
             )
         seen.add(code)
     text = (
-        reader.text(item["text"], f"{place}.text", limit=MAX_STATEMENT_CHARS)
+        _text(reader, item["text"], f"{place}.text", limit=MAX_STATEMENT_CHARS)
         if "text" in item
         else ""
     )
