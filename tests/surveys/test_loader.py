@@ -3,6 +3,7 @@ of its areas; a broken file is refused whole, each problem named with its place;
 use never changes."""
 
 import copy
+import dataclasses
 import datetime
 from pathlib import Path
 from typing import Any
@@ -540,7 +541,9 @@ def test_a_protocol_a_questionnaire_maps_onto_is_not_replaced(tmp_path: Path) ->
     """Changing the catalog under the shipped code would pull the criteria from under the
     questionnaire: refused, as for a protocol that reviews use."""
     spec = shipped_catalog()
-    changed = copy.replace(spec, title="SPUR ST-protokoll 2025 (ändrad)", source_sha256="1" * 64)
+    changed = dataclasses.replace(
+        spec, title="SPUR ST-protokoll 2025 (ändrad)", source_sha256="1" * 64
+    )
     with pytest.raises(CatalogError) as caught:
         protocol_load(spec=changed)
     assert "enkäter kopplade till sina kriterier" in str(caught.value)
