@@ -7,6 +7,7 @@ the first. Nothing here touches the database.
 """
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,21 @@ def code_of(value: Any) -> str:
     return code if len(code) <= PLACE_CODE_CHARS else code[: PLACE_CODE_CHARS - 1] + "…"
 
 
+class DataFileError(Exception):
+    """A data file that cannot be loaded; `problems` holds (place, problem) pairs, each shown
+    on a line of its own after the file's name."""
+
+    def __init__(self, source: str, problems: Problems) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__(
+            "\n".join(
+                f"{source}: {place}: {problem}" if place else f"{source}: {problem}"
+                for place, problem in problems
+            )
+        )
+
+
 class Reader:
     """Walks the parsed YAML, collecting problems instead of stopping at the first."""
 
@@ -125,6 +141,19 @@ class Reader:
             )
             return ""
         return text
+
+    def code(
+        self, item: dict[str, Any], place: str, *, limit: int, pattern: str, wrong: str
+    ) -> str:
+        """The item's `code`, checked against `pattern`; "" when it is missing or refused.
+        `wrong` is the message for a code of another shape, naming it as %(code)s."""
+        if "code" not in item:
+            return ""
+        code = self.text(item["code"], f"{place}.code", limit=limit)
+        if code and not re.fullmatch(pattern, code):
+            self.problem(f"{place}.code", wrong % {"code": shown(code)})
+            return ""
+        return code
 
     def choice(self, value: Any, place: str, choices: list[str]) -> str:
         if not isinstance(value, str) or value not in choices:

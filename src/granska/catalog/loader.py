@@ -21,7 +21,7 @@ from granska.catalog.models import (
     ProtocolVersion,
 )
 from granska.grading.vocabulary import SCALES, Level, Regulation
-from granska.yamlfile import Reader, code_of, max_length, read_yaml, shown
+from granska.yamlfile import DataFileError, Reader, code_of, max_length, read_yaml
 
 # What an area code and a criterion code may be: they appear in URLs (/omrade/E/), in form
 # fields and in the reports, so only capital letters and digits. An area is a capital letter,
@@ -30,6 +30,16 @@ from granska.yamlfile import Reader, code_of, max_length, read_yaml, shown
 # (granska.converters) match exactly these.
 AREA_CODE_PATTERN = r"[A-Z][A-Z0-9]{0,3}"
 CRITERION_CODE_PATTERN = r"[A-Z][A-Z0-9]{0,3}[0-9]{1,3}"
+
+
+def wrong_area_code() -> str:
+    """The message for a code not of AREA_CODE_PATTERN, naming it as %(code)s; a function, so
+    that it is in the language of the moment."""
+    return _(
+        "'%(code)s' is not an area code: write a capital letter A–Z, then at most three "
+        "capitals or digits, e.g. E"
+    )
+
 
 # A catalog is some tens of kilobytes; anything much larger is not one.
 MAX_CATALOG_BYTES = 2 * 2**20
@@ -68,18 +78,8 @@ class ProtocolSpec:
     source_sha256: str
 
 
-class CatalogError(Exception):
+class CatalogError(DataFileError):
     """A catalog file that cannot be loaded; `problems` holds (place, problem) pairs."""
-
-    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
-        self.source = source
-        self.problems = problems
-        super().__init__(
-            "\n".join(
-                f"{source}: {place}: {problem}" if place else f"{source}: {problem}"
-                for place, problem in problems
-            )
-        )
 
 
 def read_catalog(path: Path) -> ProtocolSpec:
@@ -216,21 +216,13 @@ def _read_area(
     )
     if area is None:
         return None
-    code = (
-        reader.text(area.get("code"), f"{place}.code", limit=max_length(Area, "code"))
-        if "code" in area
-        else ""
+    code = reader.code(
+        area,
+        place,
+        limit=max_length(Area, "code"),
+        pattern=AREA_CODE_PATTERN,
+        wrong=wrong_area_code(),
     )
-    if code and not re.fullmatch(AREA_CODE_PATTERN, code):
-        reader.problem(
-            f"{place}.code",
-            _(
-                "'%(code)s' is not an area code: write a capital letter A–Z, then at most three "
-                "capitals or digits, e.g. E"
-            )
-            % {"code": shown(code)},
-        )
-        code = ""
     if code:
         if code in seen_areas:
             reader.problem(place, _("the area code %(code)s is used twice") % {"code": code})
@@ -264,21 +256,16 @@ def _read_area(
         )
         if item is None:
             continue
-        c_code = (
-            reader.text(item.get("code"), f"{c_place}.code", limit=max_length(Criterion, "code"))
-            if "code" in item
-            else ""
+        c_code = reader.code(
+            item,
+            c_place,
+            limit=max_length(Criterion, "code"),
+            pattern=CRITERION_CODE_PATTERN,
+            wrong=_(
+                "'%(code)s' is not a criterion code: write the area's code followed by a "
+                "number, e.g. E13"
+            ),
         )
-        if c_code and not re.fullmatch(CRITERION_CODE_PATTERN, c_code):
-            reader.problem(
-                f"{c_place}.code",
-                _(
-                    "'%(code)s' is not a criterion code: write the area's code followed by a "
-                    "number, e.g. E13"
-                )
-                % {"code": shown(c_code)},
-            )
-            c_code = ""
         if c_code:
             if code and not re.fullmatch(re.escape(code) + "[0-9]{1,3}", c_code):
                 reader.problem(

@@ -17,11 +17,11 @@ from typing import Any
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from granska.catalog.loader import AREA_CODE_PATTERN, CRITERION_CODE_PATTERN
+from granska.catalog.loader import AREA_CODE_PATTERN, CRITERION_CODE_PATTERN, wrong_area_code
 from granska.catalog.models import ProtocolVersion
 from granska.surveys.models import FactField, Questionnaire, QuestionnaireArea, Statement
 from granska.surveys.vocabulary import FactKind, Group
-from granska.yamlfile import Reader, code_of, max_length, read_yaml, shown
+from granska.yamlfile import DataFileError, Reader, code_of, max_length, read_yaml, shown
 
 # A questionnaire is some tens of kilobytes; anything much larger is not one.
 MAX_QUESTIONNAIRE_BYTES = 1 * 2**20
@@ -73,18 +73,8 @@ class QuestionnaireSpec:
     source_sha256: str
 
 
-class QuestionnaireError(Exception):
+class QuestionnaireError(DataFileError):
     """A questionnaire file that cannot be loaded; `problems` holds (place, problem) pairs."""
-
-    def __init__(self, source: str, problems: list[tuple[str, str]]) -> None:
-        self.source = source
-        self.problems = problems
-        super().__init__(
-            "\n".join(
-                f"{source}: {place}: {problem}" if place else f"{source}: {problem}"
-                for place, problem in problems
-            )
-        )
 
 
 def read_questionnaire(path: Path) -> QuestionnaireSpec:
@@ -210,21 +200,16 @@ def _read_facts(reader: Reader, value: Any) -> tuple[FactFieldSpec, ...]:
         )
         if item is None:
             continue
-        code = (
-            _text(reader, item["code"], f"{place}.code", limit=max_length(FactField, "code"))
-            if "code" in item
-            else ""
+        code = reader.code(
+            item,
+            place,
+            limit=max_length(FactField, "code"),
+            pattern=FACT_CODE_PATTERN,
+            wrong=_(
+                "'%(code)s' is not a fact code: write lower-case letters a–z, digits and "
+                "underscores, beginning with a letter, e.g. st_lakare"
+            ),
         )
-        if code and not re.fullmatch(FACT_CODE_PATTERN, code):
-            reader.problem(
-                f"{place}.code",
-                _(
-                    "'%(code)s' is not a fact code: write lower-case letters a–z, digits and "
-                    "underscores, beginning with a letter, e.g. st_lakare"
-                )
-                % {"code": shown(code)},
-            )
-            code = ""
         if code:
             if code in seen:
                 reader.problem(
@@ -264,21 +249,13 @@ def _read_area(
     )
     if area is None:
         return None
-    code = (
-        _text(reader, area["code"], f"{place}.code", limit=max_length(QuestionnaireArea, "code"))
-        if "code" in area
-        else ""
+    code = reader.code(
+        area,
+        place,
+        limit=max_length(QuestionnaireArea, "code"),
+        pattern=AREA_CODE_PATTERN,
+        wrong=wrong_area_code(),
     )
-    if code and not re.fullmatch(AREA_CODE_PATTERN, code):
-        reader.problem(
-            f"{place}.code",
-            _(
-                "'%(code)s' is not an area code: write a capital letter A–Z, then at most three "
-                "capitals or digits, e.g. E"
-            )
-            % {"code": shown(code)},
-        )
-        code = ""
     if code:
         if code in seen_areas:
             reader.problem(place, _("the area code %(code)s is used twice") % {"code": code})
@@ -323,21 +300,16 @@ def _read_statement(
     item = reader.mapping(value, place, required={"code", "text", "groups", "criteria"})
     if item is None:
         return None
-    code = (
-        _text(reader, item["code"], f"{place}.code", limit=max_length(Statement, "code"))
-        if "code" in item
-        else ""
+    code = reader.code(
+        item,
+        place,
+        limit=max_length(Statement, "code"),
+        pattern=STATEMENT_CODE_PATTERN,
+        wrong=_(
+            "'%(code)s' is not a statement code: write the area's code followed by a number, "
+            "e.g. E3"
+        ),
     )
-    if code and not re.fullmatch(STATEMENT_CODE_PATTERN, code):
-        reader.problem(
-            f"{place}.code",
-            _(
-                "'%(code)s' is not a statement code: write the area's code followed by a "
-                "number, e.g. E3"
-            )
-            % {"code": shown(code)},
-        )
-        code = ""
     if code:
         if area_code and not re.fullmatch(re.escape(area_code) + "[0-9]{1,3}", code):
             reader.problem(
