@@ -18,7 +18,7 @@ ADDR ?= 127.0.0.1:8000
 	test-sqlite test-postgres bench pango-check report-images screenshots lock clean
 
 help:
-	@echo "make run    set up, load the catalog and demo data, serve http://$(ADDR) (SQLite)"
+	@echo "make run    set up, load the catalog, questionnaire and demo data, serve http://$(ADDR) (SQLite)"
 	@echo "make test   set up, lint, type-check, then the whole suite on SQLite and PostgreSQL"
 	@echo "make bench  the benchmarks, one 'name: value' a line"
 	@echo "make report-images  page images of the largest demo report in var/report-pages/"
@@ -46,6 +46,7 @@ install: $(STAMP) node_modules/.package-lock.json
 run: $(STAMP)
 	$(BIN)/granska migrate --no-input
 	$(BIN)/granska catalog load
+	$(BIN)/granska questionnaire load
 	$(BIN)/granska specialties
 	$(BIN)/granska demo
 	$(BIN)/granska runserver $(ADDR)

@@ -11,6 +11,9 @@ from django.conf import settings
 from granska.catalog.loader import ProtocolSpec, read_catalog
 from granska.catalog.models import ProtocolVersion
 from granska.catalog.services import protocol_load
+from granska.surveys.loader import QuestionnaireSpec, read_questionnaire
+from granska.surveys.loading import questionnaire_load
+from granska.surveys.models import Questionnaire
 from tests.signals import WORKER_SIGNALS
 
 # The fixtures of the chain after the visit (a graded review, its people, its plan).
@@ -46,6 +49,18 @@ def shipped_catalog() -> ProtocolSpec:
     return read_catalog(settings.GRANSKA_DEFAULT_CATALOG)
 
 
+@functools.cache
+def shipped_questionnaire() -> QuestionnaireSpec:
+    """The questionnaire file shipped with Granska, read once per test session."""
+    return read_questionnaire(settings.GRANSKA_DEFAULT_QUESTIONNAIRE)
+
+
+def _load_shipped() -> None:
+    """The shipped catalog, then the shipped questionnaire mapped onto it."""
+    protocol_load(spec=shipped_catalog())
+    questionnaire_load(spec=shipped_questionnaire())
+
+
 # The database blocker of pytest-django, kept once the test database exists, so that the catalog
 # can be put back after a transactional test has emptied the database.
 _database_blocker: Any = None
@@ -53,7 +68,8 @@ _database_blocker: Any = None
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """The test database, made as pytest-django makes it, with the shipped catalog loaded once.
+    """The test database, made as pytest-django makes it, with the shipped catalog and
+    questionnaire loaded once.
 
     Loading it takes about a second; each test used to load it anew. A test runs inside a
     transaction that is rolled back, so the catalog stays as loaded here. A transactional test
@@ -61,7 +77,7 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     """
     global _database_blocker
     with django_db_blocker.unblock():
-        protocol_load(spec=shipped_catalog())
+        _load_shipped()
     _database_blocker = django_db_blocker
 
 
@@ -85,7 +101,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     finally:
         if nextitem is not None and _database_blocker is not None and _uses_transactional_db(item):
             with _database_blocker.unblock():
-                protocol_load(spec=shipped_catalog())
+                _load_shipped()
 
 
 @pytest.fixture
@@ -95,9 +111,17 @@ def protocol(db: None) -> ProtocolVersion:
 
 
 @pytest.fixture
+def questionnaire(db: None) -> Questionnaire:
+    """The questionnaire shipped with Granska (for the shipped protocol), loaded once a session."""
+    return Questionnaire.objects.get(code=shipped_questionnaire().code)
+
+
+@pytest.fixture
 def no_catalog(db: None) -> None:
-    """An empty catalog, for the tests of loading one: the session's catalog is deleted inside
-    the test's transaction, which puts it back when it is rolled back."""
+    """An empty catalog, for the tests of loading one: the session's catalog (and the
+    questionnaire mapped onto it) is deleted inside the test's transaction, which puts it back
+    when it is rolled back."""
+    Questionnaire.objects.all().delete()
     ProtocolVersion.objects.all().delete()
 
 

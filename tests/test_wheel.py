@@ -30,6 +30,7 @@ SHIPPED = [
     "granska/locale/sv/LC_MESSAGES/django.po",
     "granska/locale/sv/LC_MESSAGES/django.mo",
     "granska/catalog/data/spur-st-2025.yaml",
+    "granska/surveys/data/spur-enkat-2025.yaml",
     "granska/reports/templates/report.typ",
     "granska/reports/fonts/Lato-Regular.ttf",
     "granska/reports/fonts/NotoSans-Regular.ttf",
@@ -156,3 +157,7 @@ def test_the_installed_wheel_checks_loads_and_shows_the_catalog(
     assert "(spur-st-2025)" in shown.splitlines()[0]
     assert "\nE. " in shown
     assert "E4 " in shown
+    # The shipped questionnaire, found in the package and mapped onto that catalog.
+    questionnaire = run(granska, "questionnaire", "load", cwd=tmp_path, env=env)
+    assert "Läste in" in questionnaire
+    assert "(spur-enkat-2025) för spur-st-2025" in questionnaire

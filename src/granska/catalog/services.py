@@ -23,8 +23,9 @@ def protocol_load(*, spec: ProtocolSpec) -> LoadResult:
 
     A new code creates a version. The same code with the same file is left as it is. A changed
     file under a code that no review uses yet replaces that version; under a code that reviews
-    use it is refused, so that a review always keeps the protocol it was made with. A text the
-    report's PDF cannot show is refused too, naming its place: it would block every report.
+    use, or that a questionnaire is mapped onto, it is refused, so that a review always keeps the
+    protocol it was made with. A text the report's PDF cannot show is refused too, naming its
+    place: it would block every report.
     """
     unshowable = spec_glyph_problems(spec)
     if unshowable:
@@ -45,6 +46,24 @@ def protocol_load(*, spec: ProtocolSpec) -> LoadResult:
                             "cannot change; give the revised protocol a code of its own"
                         )
                         % {"code": spec.code, "count": in_use},
+                    )
+                ],
+            )
+        # A questionnaire maps its statements onto this version's criteria (surveys); the
+        # reverse relation is read here, as the reviews' is, without importing the app above.
+        mapped = existing.questionnaires.count()
+        if mapped:
+            raise CatalogError(
+                spec.source_name,
+                [
+                    (
+                        "protocol.code",
+                        _(
+                            "the protocol version %(code)s has %(count)d questionnaires mapped "
+                            "onto its criteria and cannot change; give the revised protocol a "
+                            "code of its own"
+                        )
+                        % {"code": spec.code, "count": mapped},
                     )
                 ],
             )
