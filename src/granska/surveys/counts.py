@@ -35,29 +35,41 @@ class GroupRate:
         values = {"answered": self.answered, "invited": self.invited}
         match self.group:
             case Group.ST_LAKARE:
-                return ngettext(
-                    "%(answered)d of %(invited)d ST doctor has answered",
-                    "%(answered)d of %(invited)d ST doctors have answered",
-                    self.invited,
-                ) % values
+                return (
+                    ngettext(
+                        "%(answered)d of %(invited)d ST doctor has answered",
+                        "%(answered)d of %(invited)d ST doctors have answered",
+                        self.invited,
+                    )
+                    % values
+                )
             case Group.HANDLEDARE:
-                return ngettext(
-                    "%(answered)d of %(invited)d supervisor has answered",
-                    "%(answered)d of %(invited)d supervisors have answered",
-                    self.invited,
-                ) % values
+                return (
+                    ngettext(
+                        "%(answered)d of %(invited)d supervisor has answered",
+                        "%(answered)d of %(invited)d supervisors have answered",
+                        self.invited,
+                    )
+                    % values
+                )
             case Group.STUDIEREKTOR:
-                return ngettext(
-                    "%(answered)d of %(invited)d director of studies has answered",
-                    "%(answered)d of %(invited)d directors of studies have answered",
-                    self.invited,
-                ) % values
+                return (
+                    ngettext(
+                        "%(answered)d of %(invited)d director of studies has answered",
+                        "%(answered)d of %(invited)d directors of studies have answered",
+                        self.invited,
+                    )
+                    % values
+                )
             case Group.VERKSAMHETSCHEF:
-                return ngettext(
-                    "%(answered)d of %(invited)d head of unit has answered",
-                    "%(answered)d of %(invited)d heads of unit have answered",
-                    self.invited,
-                ) % values
+                return (
+                    ngettext(
+                        "%(answered)d of %(invited)d head of unit has answered",
+                        "%(answered)d of %(invited)d heads of unit have answered",
+                        self.invited,
+                    )
+                    % values
+                )
 
 
 @dataclass(frozen=True)
@@ -89,9 +101,7 @@ def response_rates(round_: Round) -> list[GroupRate]:
     """The groups invited, in the vocabulary's order, each with its number invited and answered
     (two queries)."""
     if round_.is_closed:
-        invited = dict(
-            RoundGroup.objects.filter(round=round_).values_list("group", "invited")
-        )
+        invited = dict(RoundGroup.objects.filter(round=round_).values_list("group", "invited"))
     else:
         invited = dict(
             Invitation.objects.filter(round=round_)

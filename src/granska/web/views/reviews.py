@@ -24,6 +24,7 @@ from granska.web.views.common import (
     visible_review,
 )
 from granska.web.views.kansli import assign_form_for
+from granska.web.views.survey_round import self_assessment_url
 from granska.workflow.history import (
     HISTORY_KINDS,
     history_filter,
@@ -100,6 +101,8 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             if overview.grid
             else [],
             "inspectors": overview.inspectors,
+            "survey": overview.survey,
+            "self_assessment_url": self_assessment_url(review),
             "can_change": can_change,
             "can_read_report": user.has_perm("reports.view_report", review),
             "can_edit": can_edit,
