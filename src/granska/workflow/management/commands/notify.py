@@ -35,8 +35,8 @@ class Command(BaseCommand):
         unsent = invitations_queue_unsent(today)
         self.stdout.write(
             _(
-                "%(closed)d surveys closed; %(reminders)d survey reminders queued; "
-                "%(unsent)d unsent survey invitations queued again."
+                "Surveys closed: %(closed)d; survey reminders queued: %(reminders)d; unsent "
+                "survey invitations queued again: %(unsent)d."
             )
             % {"closed": closed, "reminders": reminders, "unsent": unsent}
         )
