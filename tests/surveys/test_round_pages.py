@@ -327,3 +327,24 @@ def test_without_a_questionnaire_the_page_says_why(client: Client, cast: Cast) -
     client.force_login(cast.kansli)
     shown = page(client, cast)
     assert "Inget frågeformulär är inläst för granskningens protokollversion." in shown
+
+
+def test_the_survey_adds_a_fixed_number_of_queries_to_the_review_page(
+    client: Client, cast: Cast
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("reviews:detail", args=[cast.review.pk]))
+        return len(captured)
+
+    client.force_login(cast.contact)
+    before = queries()
+    round_ = round_for(cast.review)
+    answered(round_, Group.ST_LAKARE, 1)
+    small = queries()
+    answered(round_, Group.HANDLEDARE, 6)
+    invited(round_, "\n".join(f"n{n}@enhet.test" for n in range(20)), Group.ST_LAKARE)
+    assert queries() == small <= before + 2

@@ -123,9 +123,13 @@ def response_rates(round_: Round) -> list[GroupRate]:
 
 
 def round_summary(review: Review) -> RoundSummary:
-    """The review's survey: not opened, or open or closed with its rates (one to three
-    queries)."""
-    round_ = Round.objects.select_related("questionnaire").filter(review=review).first()
+    """The review's survey: not opened, or open or closed with its rates. No query for the
+    round when the review was read with it (`select_related("survey_round__questionnaire")`),
+    one otherwise; two more for the rates of a round."""
+    try:
+        round_: Round | None = review.survey_round
+    except Round.DoesNotExist:
+        round_ = None
     if round_ is None:
         return RoundSummary(None, RoundState.NOT_OPENED, [])
     state = RoundState.CLOSED if round_.is_closed else RoundState.OPEN
