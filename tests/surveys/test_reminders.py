@@ -217,3 +217,32 @@ def test_logs_hold_no_address_and_no_token(cast: Cast, caplog: Any, client: Clie
     assert "Not Found" in logged
     for secret in [*tokens, *tokens.values(), "enhet.test"]:
         assert secret not in logged
+
+
+def test_the_invitation_and_the_reminder_read_right(cast: Cast) -> None:
+    with time_machine.travel(START, tick=False) as traveller:
+        round_ = opened(cast, closes_in=10, every=3)
+        token = invited(round_, "a@enhet.test", Group.ST_LAKARE)["a@enhet.test"]
+        (first,) = mail.outbox
+        assert first.subject == f"Enkät inför SPUR-granskningen av {cast.review.unit.name}"
+        assert "hur du som ST-läkare ser på utbildningen" in first.body
+        assert f"/enkat/{token}/" in first.body
+        assert "till och med 11 december 2026" in first.body
+        assert "minst 4 i din grupp" in first.body
+        sent_to()
+        traveller.move_to(day(3))
+        reminders_queue()
+        (reminder,) = mail.outbox
+        assert reminder.subject.startswith("Påminnelse: enkät inför SPUR-granskningen av")
+        assert "Det här är en påminnelse" in reminder.body
+        assert "Du har inte svarat ännu" in reminder.body
+        assert f"/enkat/{token}/" not in reminder.body  # a new link of its own
+
+
+def test_the_director_of_studies_is_told_the_answers_are_theirs(cast: Cast) -> None:
+    with time_machine.travel(START, tick=False):
+        round_ = opened(cast)
+        invited(round_, "sr@enhet.test", Group.STUDIEREKTOR)
+        (message,) = mail.outbox
+        assert "Som studierektor är du oftast ensam i din grupp" in message.body
+        assert "anonym" not in message.body
