@@ -89,7 +89,7 @@ def last_token(to: str) -> str:
     """The token of the newest link e-mailed to `to`."""
     for message in reversed(mail.outbox):
         if to in message.to:
-            found = LINK.search(message.body)
+            found = LINK.search(str(message.body))
             assert found, message.body
             return found.group(1)
     raise AssertionError(f"no link was sent to {to}")

@@ -6,6 +6,7 @@ taken from a token, not a person: `answer_submit` is the only write a visitor wi
 makes, and it stores nothing that leads back to them (see `models`)."""
 
 import datetime
+import functools
 import hashlib
 import random
 import secrets
@@ -199,7 +200,7 @@ def invitations_add(
     )
     created = list(round_.invitations.filter(email__in=[r.email for r in respondents]))
     for invitation in created:
-        transaction.on_commit(lambda pk=invitation.pk: invitation_send.enqueue(pk, False))
+        transaction.on_commit(functools.partial(invitation_send.enqueue, invitation.pk, False))
     return invitations if all(i.pk for i in invitations) else created
 
 
