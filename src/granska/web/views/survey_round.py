@@ -322,7 +322,9 @@ def round_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("surveys:round", pk=review.pk)
 
 
-def _list_text(form: InviteForm, upload: UploadedFile[bytes] | None) -> tuple[str, Group | None, bool]:
+def _list_text(
+    form: InviteForm, upload: UploadedFile[bytes] | None
+) -> tuple[str, Group | None, bool]:
     """What the form asks to invite: the text of its lines, the group for the lines without
     one, and whether it is the single address (whose group is the one chosen beside it)."""
     data = form.cleaned_data
