@@ -348,3 +348,29 @@ def test_the_survey_adds_a_fixed_number_of_queries_to_the_review_page(
     answered(round_, Group.HANDLEDARE, 6)
     invited(round_, "\n".join(f"n{n}@enhet.test" for n in range(20)), Group.ST_LAKARE)
     assert queries() == small <= before + 2
+
+
+def test_the_page_in_english(client: Client, cast: Cast) -> None:
+    round_ = round_for(cast.review)
+    answered(round_, Group.STUDIEREKTOR, 1)
+    client.force_login(cast.contact)
+    client.post(reverse("set_language"), {"language": "en"})
+    shown = page(client, cast)
+    assert "1 of 1 director of studies has answered" in shown
+    assert "Invite respondents" in shown
+    assert "har svarat" not in shown
+
+
+def test_the_self_assessment_is_linked_only_where_its_page_exists(
+    client: Client, cast: Cast
+) -> None:
+    from django.urls import NoReverseMatch
+
+    client.force_login(cast.contact)
+    html = client.get(reverse("reviews:detail", args=[cast.review.pk])).content.decode()
+    try:
+        url = reverse("surveys:self", args=[cast.review.pk])
+    except NoReverseMatch:
+        assert "sjalvvardering" not in html
+    else:
+        assert url in html
