@@ -463,6 +463,77 @@ TABLE |= {
     ),
 }
 
+# ---- The survey round (surveys:round…): everyone who reads the review sees its page; the kansli
+# and the assigned inspectors open, change and close it, the unit (and the kansli) invites. ----
+SURVEY_RUNNERS = READERS | {
+    "kansli": REDIRECT,
+    "assigned_inspector": REDIRECT,
+    "own_unit": FORBIDDEN,
+    "observer": FORBIDDEN,
+}
+SURVEY_INVITERS = READERS | {
+    "kansli": REDIRECT,
+    "own_unit": REDIRECT,
+    "assigned_inspector": FORBIDDEN,
+    "observer": FORBIDDEN,
+}
+
+
+def in_preparation(review: Review) -> Review:
+    """The review in förberedelse, with a questionnaire for its protocol."""
+    from tests.survey_builders import questionnaire_small
+
+    if not review.protocol.questionnaires.exists():
+        questionnaire_small(review.protocol)
+    return walk(review, Status.FORBEREDELSE)
+
+
+def with_round(review: Review) -> int:
+    """The review in förberedelse with its survey round open."""
+    from tests.survey_builders import round_for
+
+    round_for(in_preparation(review))
+    return review.pk
+
+
+def round_dates(prefix: str) -> Callable[[Review], dict[str, Any]]:
+    import datetime
+
+    from django.utils import timezone
+
+    closes = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    return lambda r: {
+        f"{prefix}-closes_on": closes,
+        f"{prefix}-reminder_days": "4",
+        f"{prefix}-reminder_max": "2",
+        "version": "0",
+    }
+
+
+TABLE |= {
+    "surveys:round": Url(lambda r: reverse("surveys:round", args=[with_round(r)]), GET=READERS),
+    "surveys:round-open": Url(
+        lambda r: reverse("surveys:round-open", args=[in_preparation(r).pk]),
+        POST=SURVEY_RUNNERS,
+        data=round_dates("open"),
+    ),
+    "surveys:round-change": Url(
+        lambda r: reverse("surveys:round-change", args=[with_round(r)]),
+        POST=SURVEY_RUNNERS,
+        data=round_dates("change"),
+    ),
+    # Without `confirm` the POST asks for the confirmation (200); it closes nothing.
+    "surveys:round-close": Url(
+        lambda r: reverse("surveys:round-close", args=[with_round(r)]),
+        POST=SURVEY_RUNNERS | {"kansli": OK, "assigned_inspector": OK},
+    ),
+    "surveys:invite": Url(
+        lambda r: reverse("surveys:invite", args=[with_round(r)]),
+        POST=SURVEY_INVITERS,
+        data=lambda r: {"email": "ny.respondent@enhet.test", "group": "handledare"},
+    ),
+}
+
 # ---- Accounts (django-allauth under /konto/): every named URL allauth includes. ----------------
 # Nobody signs up and nobody verifies an address (the kansli creates accounts), but allauth still
 # names those pages: they answer harmlessly. The people fixture logs in without a second factor

@@ -126,3 +126,38 @@ def respondents_read(
             (0, _("A round takes at most %(max)d respondents.") % {"max": MAX_RESPONDENTS})
         )
     return respondents, problems
+
+
+# A list of a thousand addresses is some tens of kilobytes; a larger file is not such a list.
+MAX_FILE_BYTES = 256 * 1024
+# What a text file holds besides printable characters: tab, line feed, carriage return.
+_BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def respondents_file_text(raw: bytes) -> str:
+    """The text of an uploaded list (.txt or .csv): UTF-8, with or without a byte-order mark,
+    or Windows-1252 (what Excel on Windows saves as "CSV"). A file larger than MAX_FILE_BYTES,
+    or one that is not text, is refused with a message (ValidationError on "file")."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is larger than %(kb)d kB: a list of addresses is smaller.")
+                % {"kb": MAX_FILE_BYTES // 1024}
+            }
+        )
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    not_text = ValidationError(
+        {"file": _("The file is not text: save the list as a .txt or .csv file and try again.")}
+    )
+    if _BINARY.search(raw):
+        raise not_text
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        # The five bytes Windows-1252 leaves undefined: not a text of that encoding either.
+        raise not_text from None

@@ -5,6 +5,7 @@ SHA-256 and puts the token in the e-mail, so that no token sits in the queue, th
 log. A reminder is a new link of its own; every link of the invitation works until one is used
 or the round closes. The log names the invitation, never the address."""
 
+import datetime
 import logging
 import smtplib
 
@@ -44,6 +45,13 @@ def invitation_message(invitation: Invitation, token: str, *, reminder: bool) ->
     )
 
 
+def reminder_due(invitation: Invitation, today: datetime.date) -> bool:
+    """Whether the round's days between reminders have passed since the last link was sent."""
+    return invitation.sent_on is not None and (
+        invitation.sent_on + datetime.timedelta(days=invitation.round.reminder_days) <= today
+    )
+
+
 @task()
 def invitation_send(invitation_id: int, reminder: bool) -> bool:
     """Sends the invitation's link (a new one) unless it has been answered or its round has
@@ -62,6 +70,9 @@ def invitation_send(invitation_id: int, reminder: bool) -> bool:
             or invitation.round.is_closed
             or invitation.round.closes_on < today
             or (reminder and invitation.reminders_sent >= invitation.round.reminder_max)
+            # A reminder queued twice (the daily job run twice before the worker) goes once:
+            # the second finds the days since the last link not passed.
+            or (reminder and not reminder_due(invitation, today))
             or (not reminder and invitation.sent_on is not None)
         ):
             return False

@@ -361,6 +361,26 @@ def rounds_close_due(today: datetime.date | None = None) -> int:
     return len(due)
 
 
+def invitations_queue_unsent(today: datetime.date | None = None) -> int:
+    """Queues again the first link of everyone invited to an open round whose link has not gone
+    (the mail server refused it); returns how many. The task sends a first link once, so one
+    queued twice goes once."""
+    from granska.surveys.sending import invitation_send
+
+    today = today or timezone.localdate()
+    unsent = list(
+        Invitation.objects.filter(
+            answered=False,
+            sent_on__isnull=True,
+            round__closed_on__isnull=True,
+            round__closes_on__gte=today,
+        ).values_list("pk", flat=True)
+    )
+    for pk in unsent:
+        invitation_send.enqueue(pk, False)
+    return len(unsent)
+
+
 def reminders_queue(today: datetime.date | None = None) -> int:
     """Queues a reminder to everyone invited to an open round who has not answered, when the
     round's days have passed since their last link and they have had fewer than its number of

@@ -13,6 +13,7 @@ from granska.lifecycle import MOVES, Requirement, ReviewFacts, Status
 from granska.reports.models import DraftComment
 from granska.reviews.models import Review
 from granska.reviews.progress import GradeGrid, Step, review_grade_grid, review_steps
+from granska.surveys.counts import RoundSummary, round_summary
 from granska.workflow.facts import review_ungraded
 from granska.workflow.waiting import Standing
 
@@ -27,6 +28,7 @@ class ReviewOverview:
     unit_late: datetime.date | None  # the earliest date the unit has let pass
     standing: Standing
     facts: ReviewFacts | None  # what the moves look at, read with the grid
+    survey: RoundSummary  # the survey round's state and counts, for everyone who reads it
 
 
 def review_overview_read(review: Review, today: datetime.date, *, grid: bool) -> ReviewOverview:
@@ -78,6 +80,7 @@ def review_overview_read(review: Review, today: datetime.date, *, grid: bool) ->
         unit_late=unit_late,
         standing=standing,
         facts=facts,
+        survey=round_summary(review),
     )
 
 

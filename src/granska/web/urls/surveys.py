@@ -2,11 +2,18 @@
 
 from django.urls import path
 
-from granska.web.views import survey_respond
+import granska.converters  # noqa: F401 - registers the path converters used below
+from granska.web.views import survey_respond, survey_round
 
 app_name = "surveys"
 
 urlpatterns = [
     # The respondent's personal link: no account; the token is cut from every log.
     path("enkat/<str:token>/", survey_respond.respond_view, name="respond"),
+    # The review's round: its page for everyone who reads the review, and its acts.
+    path("granskningar/<id:pk>/enkat/", survey_round.round_view, name="round"),
+    path("granskningar/<id:pk>/enkat/oppna/", survey_round.round_open_view, name="round-open"),
+    path("granskningar/<id:pk>/enkat/andra/", survey_round.round_change_view, name="round-change"),
+    path("granskningar/<id:pk>/enkat/stang/", survey_round.round_close_view, name="round-close"),
+    path("granskningar/<id:pk>/enkat/inbjudan/", survey_round.invite_view, name="invite"),
 ]

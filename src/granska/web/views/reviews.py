@@ -24,6 +24,7 @@ from granska.web.views.common import (
     visible_review,
 )
 from granska.web.views.kansli import assign_form_for
+from granska.web.views.survey_round import self_assessment_url
 from granska.workflow.history import (
     HISTORY_KINDS,
     history_filter,
@@ -73,7 +74,7 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The review's overview: where it stands in the lifecycle, what waits for whom, its grades
     per area and regulation, and the ways to its areas, report, plan and history. The findings
     and texts themselves are on the area pages."""
-    review = visible_review(request, pk, "action_plan")
+    review = visible_review(request, pk, "action_plan", "survey_round__questionnaire")
     user = request_user(request)
     can_change = user.has_perm("reviews.change_review", review)
     manages = holds(user, "reviews.manage")
@@ -100,6 +101,8 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             if overview.grid
             else [],
             "inspectors": overview.inspectors,
+            "survey": overview.survey,
+            "self_assessment_url": self_assessment_url(review),
             "can_change": can_change,
             "can_read_report": user.has_perm("reports.view_report", review),
             "can_edit": can_edit,
