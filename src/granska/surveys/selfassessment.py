@@ -33,7 +33,13 @@ from granska.grading.vocabulary import Level, Outcome, Regulation
 from granska.lifecycle import Status
 from granska.refusals import not_sent, not_versioned, too_long
 from granska.reviews.models import Review
-from granska.surveys.models import FactField, Questionnaire, Round, SelfAssessment, SelfAssessmentSave
+from granska.surveys.models import (
+    FactField,
+    Questionnaire,
+    Round,
+    SelfAssessment,
+    SelfAssessmentSave,
+)
 from granska.surveys.services import questionnaire_for
 from granska.surveys.vocabulary import FactKind
 from granska.text import clean_text
@@ -145,7 +151,9 @@ def criteria_in_scope(review: Review) -> list[tuple[Area, list[Criterion]]]:
     return areas
 
 
-def questionnaire_of(review: Review, assessment: SelfAssessment | None = None) -> Questionnaire | None:
+def questionnaire_of(
+    review: Review, assessment: SelfAssessment | None = None
+) -> Questionnaire | None:
     """The questionnaire whose fact fields the self-assessment asks: its own once saved, else the
     one the review's survey was sent with, else the newest for the review's protocol."""
     if assessment is not None:

@@ -53,7 +53,9 @@ def _readable_review(request: HttpRequest, pk: int) -> Review:
     return review
 
 
-def _sent(post: QueryDict, review: Review) -> tuple[SentFacts, SentFindings, int | None, dict[str, str]]:
+def _sent(
+    post: QueryDict, review: Review
+) -> tuple[SentFacts, SentFindings, int | None, dict[str, str]]:
     """What the form sent, read leniently (the service validates): every fact and criterion the
     page shows, None where the form did not send it; and the values as typed, by field key, to
     show again should the save fail."""
