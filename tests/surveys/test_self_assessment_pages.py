@@ -14,7 +14,7 @@ from granska.accounts.models import Role, User
 from granska.catalog.models import ProtocolVersion
 from granska.lifecycle import Status
 from granska.reviews.models import Assignment, ObserverScope, Review
-from granska.surveys.models import SelfAssessment
+from granska.surveys.models import FactField, SelfAssessment
 from granska.surveys.selfassessment import criteria_in_scope, self_assessment_save
 from tests.builders import kansli_user, review_booked, walk
 from tests.factories import UserFactory
@@ -188,6 +188,21 @@ def test_changes_to_different_fields_are_merged_without_a_stop(
     )
     assert response.status_code == 302
     assert SelfAssessment.objects.get().facts == {"specialister": "9", "st_lakare": "3"}
+
+
+def test_a_questionnaire_loaded_later_does_not_change_the_facts_asked(
+    client: Client, review: Review, people: dict[str, User], protocol: ProtocolVersion
+) -> None:
+    client = as_user(client, people["contact"])
+    assert client.post(url(review), form(review, {"fact-bt": "ja"})).status_code == 302
+    newer = questionnaire_small(protocol, code="nyare-enkat")
+    FactField.objects.create(
+        questionnaire=newer, code="vardplatser", label="Vårdplatser", kind="number", position=9
+    )
+    assert 'name="fact-vardplatser"' not in client.get(url(review)).content.decode()
+    response = client.post(url(review), form(review, {"fact-bt": "nej"}, version=1))
+    assert response.status_code == 302
+    assert SelfAssessment.objects.get().facts == {"bt": "nej"}
 
 
 @pytest.mark.parametrize("role", ["inspector", "observer"])

@@ -472,9 +472,7 @@ def self_assessment_page(
     someone else saved beside the person's own. A fixed number of queries."""
     errors = errors or {}
     assessment = (
-        conflict.current
-        if conflict is not None
-        else SelfAssessment.objects.filter(review=review)
+        SelfAssessment.objects.filter(review=review)
         .select_related("questionnaire", "updated_by", "submitted_by")
         .first()
     )

@@ -53,13 +53,18 @@ def _readable_review(request: HttpRequest, pk: int) -> Review:
     return review
 
 
+def _assessment(review: Review) -> SelfAssessment | None:
+    return SelfAssessment.objects.filter(review=review).first()
+
+
 def _sent(
     post: QueryDict, review: Review
 ) -> tuple[SentFacts, SentFindings, int | None, dict[str, str]]:
     """What the form sent, read leniently (the service validates): every fact and criterion the
     page shows, None where the form did not send it; and the values as typed, by field key, to
     show again should the save fail."""
-    questionnaire = questionnaire_of(review)
+    # The fact fields of the questionnaire the self-assessment was begun with, as the service reads.
+    questionnaire = questionnaire_of(review, _assessment(review))
     facts: dict[str, str | None] = {}
     for fact in questionnaire.fact_fields.all() if questionnaire is not None else []:
         facts[fact.code] = post.get(f"fact-{fact.code}")
@@ -158,10 +163,6 @@ def self_assessment_view(request: HttpRequest, pk: int) -> HttpResponse:
     if section.isascii() and section.replace("-", "").isalnum() and len(section) <= 20:
         url += f"#{section}"
     return redirect(url)
-
-
-def _assessment(review: Review) -> SelfAssessment | None:
-    return SelfAssessment.objects.filter(review=review).first()
 
 
 @require_POST
