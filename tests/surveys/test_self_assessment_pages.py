@@ -334,3 +334,36 @@ def test_any_post_gets_an_answer_never_a_500(
     response = client.post(url(review), form(review) | data)
     # 400: a NUL anywhere in a form is refused before any view (nul_refused.html).
     assert response.status_code in (302, 400, 409, 422)
+
+
+def test_the_page_runs_a_fixed_number_of_queries(
+    client: Client, review: Review, people: dict[str, User], django_assert_max_num_queries: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(client, people["contact"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(review)).status_code == 200
+        return len(captured)
+
+    client.get(url(review))  # the catalog is read once per process
+    empty = queries()
+    findings = {
+        c.code: ("uppfyllt", f"Kommentar {c.code}.")
+        for _area, criteria in criteria_in_scope(review)
+        for c in criteria
+    }
+    self_assessment_save(
+        by=people["contact"],
+        review=review,
+        facts={"specialister": "3", "bt": "ja"},
+        findings=findings,
+        version=0,
+    )
+    # However much is filled in; before the first save the questionnaire is looked up.
+    assert queries() <= empty
+    with django_assert_max_num_queries(10):
+        client.get(url(review))

@@ -26,7 +26,6 @@ from granska.surveys.selfassessment import (
     outcome_key,
     questionnaire_of,
     self_assessment_page,
-    self_assessment_problem,
     self_assessment_save,
     self_assessment_submit,
 )
@@ -86,15 +85,20 @@ def _render(
     request: HttpRequest,
     review: Review,
     *,
-    editing: bool,
+    may_write: bool,
+    edit: bool = True,
     shown: dict[str, str] | None = None,
     errors: dict[str, list[str]] | None = None,
     conflict: SelfAssessmentConflict | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The page; the form when the person may write (`may_write`) and asked to (`edit`) while
+    the self-assessment can change, and always after a failed save, which shows what was sent."""
     page = self_assessment_page(review, shown=shown, errors=errors, conflict=conflict)
-    user = request_user(request)
-    may_write = user.has_perm("surveys.self_assess", review)
+    failed = shown is not None
+    editing = (
+        may_write and page.questionnaire is not None and (failed or (edit and page.problem is None))
+    )
     errors = errors or {}
     return render(
         request,
@@ -102,15 +106,15 @@ def _render(
         {
             "review": review,
             "page": page,
-            "editing": editing and page.questionnaire is not None,
+            "editing": editing,
             "may_write": may_write and page.problem is None,
             # The kansli writes only on the unit's behalf, from a link; it reads first.
-            "on_behalf": may_write and holds(user, "reviews.manage"),
+            "on_behalf": may_write and holds(request_user(request), "reviews.manage"),
             "conflict": conflict,
             "errors": errors,
             "error_summary": [(field_id(k), m) for k, texts in errors.items() for m in texts],
             "outcome_choices": outcome_choices(),
-            "unsaved": shown is not None,
+            "unsaved": failed,
         },
         status=status,
     )
@@ -126,10 +130,8 @@ def self_assessment_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     may_write = user.has_perm("surveys.self_assess", review)
     if request.method == "GET":
-        writable = may_write and self_assessment_problem(review, _assessment(review)) is None
-        kansli = holds(user, "reviews.manage")
-        editing = writable and (not kansli or request.GET.get("edit") == "1")
-        return _render(request, review, editing=editing)
+        edit = not holds(user, "reviews.manage") or request.GET.get("edit") == "1"
+        return _render(request, review, may_write=may_write, edit=edit)
     if not may_write:
         raise PermissionDenied
     facts, findings, version, typed = _sent(request.POST, review)
@@ -140,11 +142,11 @@ def self_assessment_view(request: HttpRequest, pk: int) -> HttpResponse:
     except SelfAssessmentConflict as conflict:
         # Someone saved a field this person changed too: both values shown, nothing lost.
         return _render(
-            request, review, editing=True, shown=conflict.shown, conflict=conflict, status=409
+            request, review, may_write=True, shown=conflict.shown, conflict=conflict, status=409
         )
     except ValidationError as error:
         return _render(
-            request, review, editing=True, shown=typed, errors=error.message_dict, status=422
+            request, review, may_write=True, shown=typed, errors=error.message_dict, status=422
         )
     if version is not None and version < assessment.version - 1:
         messages.success(
