@@ -28,6 +28,8 @@ from granska.reports.models import DraftComment
 from granska.reports.services import draft_comment_add
 from granska.reviews.models import Affiliation, Assignment, ObserverScope, Review
 from granska.reviews.services import review_create, summary_fingerprint
+from granska.surveys.models import Questionnaire
+from granska.surveys.selfassessment import criteria_in_scope, self_assessment_save
 from granska.surveys.vocabulary import Group as SurveyGroup
 from granska.workflow.plans import plan_accept
 from tests.builders import assess, inspectors_complete, kansli_user, plan_written, walk
@@ -150,6 +152,32 @@ def plan_form(review: Review) -> dict[str, Any]:
         | {f"item-{item}-{name}": "" for name in ITEM_FIELDS}
         | {f"item-{item}-action": "Ny."}
     )
+
+
+def with_questionnaire(review: Review, *, saved: bool = False) -> int:
+    """The review with a questionnaire for its protocol (the fact fields of its self-assessment),
+    and with `saved` a self-assessment saved by its unit. Returns the review's id."""
+    if not Questionnaire.objects.filter(protocol=review.protocol).exists():
+        questionnaire_small(review.protocol)
+    if saved:
+        self_assessment_save(
+            by=review.unit.members.get(),
+            review=review,
+            facts={"specialister": "3"},
+            findings={},
+            version=0,
+        )
+    return review.pk
+
+
+def self_assessment_form(review: Review) -> dict[str, Any]:
+    """Every field of the self-assessment page, a fact filled in."""
+    data = {"version": "0", "fact-specialister": "4", "fact-st_lakare": "", "fact-bt": ""}
+    data["fact-sidotjanstgoring"] = ""
+    for _area, criteria in criteria_in_scope(review):
+        for criterion in criteria:
+            data |= {f"outcome-{criterion.code}": "", f"comment-{criterion.code}": ""}
+    return data
 
 
 def alike(path: Callable[[Review], str], answers: Answers) -> Url:
@@ -328,6 +356,19 @@ TABLE: dict[str, Url] = {
         GET=dict.fromkeys(ROLES, OK),
     ),
     "actionplans:overview": Url(lambda r: reverse("actionplans:overview"), GET=KANSLI_ONLY),
+    # ---- The unit's self-assessment (selfassess): everyone who reads the review reads it; the
+    # unit writes and submits it, the kansli on its behalf. The submission's first POST is its
+    # confirmation. ----
+    "surveys:self": Url(
+        lambda r: reverse("surveys:self", args=[with_questionnaire(r)]),
+        GET=READERS,
+        POST=PLAN_WRITERS,
+        data=self_assessment_form,
+    ),
+    "surveys:self-submit": Url(
+        lambda r: reverse("surveys:self-submit", args=[with_questionnaire(r, saved=True)]),
+        POST=READERS | {"assigned_inspector": FORBIDDEN, "observer": FORBIDDEN},
+    ),
     "actionplans:overview-csv": Url(lambda r: reverse("actionplans:overview-csv"), GET=KANSLI_ONLY),
 }
 

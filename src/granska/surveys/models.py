@@ -289,6 +289,7 @@ class SelfAssessment(models.Model):
         related_name="+",
         verbose_name=_("last saved by"),
     )
+    updated_at = models.DateTimeField(_("last saved at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -304,6 +305,43 @@ class SelfAssessment(models.Model):
 
     def __str__(self) -> str:
         return str(self.review)
+
+
+class SelfAssessmentSave(models.Model):
+    """One saved version of a self-assessment, as it stood after that save.
+
+    Kept so that a save made on an older version can be merged with what others saved since,
+    field by field (what the person changed from the version they began on, against what the
+    others changed from it: `selfassessment.self_assessment_save`), and so that what the unit
+    wrote before it changed its mind can be read."""
+
+    self_assessment = models.ForeignKey(
+        SelfAssessment, on_delete=models.CASCADE, related_name="saves"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    facts = models.JSONField(_("facts"), default=dict)
+    findings = models.JSONField(_("self-assessment"), default=dict)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+    saved_at = models.DateTimeField(_("saved at"))
+
+    class Meta:
+        verbose_name = _("saved self-assessment")
+        verbose_name_plural = _("saved self-assessments")
+        ordering = ("self_assessment", "version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("self_assessment", "version"), name="self_assessment_save_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.self_assessment_id} v{self.version}"
 
 
 SELF_OUTCOME_CHOICES = OUTCOME_CHOICES

@@ -3,7 +3,7 @@
 from django.urls import path
 
 import granska.converters  # noqa: F401 - registers the path converters used below
-from granska.web.views import survey_respond, survey_round
+from granska.web.views import self_assessment, survey_respond, survey_round
 
 app_name = "surveys"
 
@@ -16,4 +16,15 @@ urlpatterns = [
     path("granskningar/<id:pk>/enkat/andra/", survey_round.round_change_view, name="round-change"),
     path("granskningar/<id:pk>/enkat/stang/", survey_round.round_close_view, name="round-close"),
     path("granskningar/<id:pk>/enkat/inbjudan/", survey_round.invite_view, name="invite"),
+    # The unit's self-assessment and facts (selfassess).
+    path(
+        "granskningar/<id:pk>/sjalvvardering/",
+        self_assessment.self_assessment_view,
+        name="self",
+    ),
+    path(
+        "granskningar/<id:pk>/sjalvvardering/lamna/",
+        self_assessment.self_assessment_submit_view,
+        name="self-submit",
+    ),
 ]

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -103,12 +103,9 @@ def _int(value: str | None) -> int | None:
     return form_int(value)
 
 
-def self_assessment_url(review: Review) -> str | None:
-    """The self-assessment page, where it exists (another part of issue 12 builds it)."""
-    try:
-        return reverse("surveys:self", args=[review.pk])
-    except NoReverseMatch:
-        return None
+def self_assessment_url(review: Review) -> str:
+    """The unit's self-assessment and facts, beside the survey."""
+    return reverse("surveys:self", args=[review.pk])
 
 
 def _round_of(review: Review) -> Round | None:
