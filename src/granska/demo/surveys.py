@@ -249,13 +249,13 @@ def demo_self_assessment(review: Review, by: User) -> bool:
         field.code: FACTS.get(field.code, FACT_DEFAULTS[FactKind(field.kind)])
         for field in questionnaire.fact_fields.all()
     }
-    findings = {
-        criterion.code: SELF_FINDINGS.get(criterion.code, (Outcome.UPPFYLLT, ""))
-        for area in protocol_areas(review.protocol)
-        for criterion in area.criteria.all()
-        if any(criterion.applies_to(r) for r in review.regulations)
-    }
-    findings = {code: (str(outcome), comment) for code, (outcome, comment) in findings.items()}
+    # Each criterion in scope: (outcome, comment), the shape the service takes.
+    findings: dict[str, tuple[str, str]] = {}
+    for area in protocol_areas(review.protocol):
+        for criterion in area.criteria.all():
+            if any(criterion.applies_to(r) for r in review.regulations):
+                outcome, comment = SELF_FINDINGS.get(criterion.code, (Outcome.UPPFYLLT, ""))
+                findings[criterion.code] = (outcome.value, comment)
     saved = services.self_assessment_save(
         by=by, review=review, facts=facts, findings=findings, version=0
     )
