@@ -416,7 +416,10 @@ def arrive(port: int, respondents: list[dict[str, object]], seconds: float, seed
 
 
 def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else sum(samples)
+    """The 95th percentile; nan for no samples (every request failed: see survey_errors)."""
+    if len(samples) < 2:
+        return samples[0] if samples else float("nan")
+    return statistics.quantiles(samples, n=20)[-1]
 
 
 def warm_up(port: int, workers: int = 8, rounds: int = 6) -> None:
@@ -499,7 +502,7 @@ def run(server: str = SERVER, *, keep: bool = False) -> None:
         show("survey_server", f"gunicorn {server} ({' '.join(SERVERS[server])})")
         show("survey_respondents", len(steady.outcomes))
         show("survey_submit_p95_ms", p95(posts))
-        show("survey_submit_median_ms", statistics.median(posts))
+        show("survey_submit_median_ms", statistics.median(posts) if posts else float("nan"))
         show("survey_page_p95_ms", p95([o.get_ms for o in steady.outcomes if not o.error]))
         show("survey_submissions_per_minute", taken / steady_s * 60)
         show("survey_burst_respondents", len(burst.outcomes))
