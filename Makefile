@@ -15,12 +15,13 @@ SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 ADDR ?= 127.0.0.1:8000
 
 .PHONY: help install run test lint typecheck migrations-check messages-check \
-	test-sqlite test-postgres bench pango-check report-images screenshots lock clean
+	test-sqlite test-postgres bench bench-survey pango-check report-images screenshots lock clean
 
 help:
 	@echo "make run    set up, load the catalog, questionnaire and demo data, serve http://$(ADDR) (SQLite)"
 	@echo "make test   set up, lint, type-check, then the whole suite on SQLite and PostgreSQL"
 	@echo "make bench  the benchmarks, one 'name: value' a line"
+	@echo "make bench-survey   only the survey load: 300 answers in a minute (gunicorn, PostgreSQL)"
 	@echo "make report-images  page images of the largest demo report in var/report-pages/"
 	@echo "make screenshots    the main pages at 1280 and 390 px in docs/screenshots/ (needs chromium)"
 
@@ -98,6 +99,10 @@ pango-check:
 
 bench: $(STAMP) pango-check
 	$(BIN)/python bench/run.py
+
+# Needs PostgreSQL (GRANSKA_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/granska_bench).
+bench-survey: $(STAMP)
+	$(BIN)/python bench/run.py --survey-only
 
 # Page images of the largest demo report, for looking at: var/report-pages/page-N.png.
 report-images: $(STAMP)

@@ -2,6 +2,10 @@
 
 Timings are medians of repeated runs in this process, each beside a baseline measured in the same
 run, because these machines are shared and noisy: read the ratios, not the milliseconds.
+
+Last, the survey under load (`survey_*`, bench/survey_load.py): gunicorn and PostgreSQL in
+processes of their own, about two minutes. `--no-survey` leaves it out, `--survey-only` runs it
+alone (`make bench-survey`).
 """
 
 import copy
@@ -147,7 +151,22 @@ def report_bench() -> None:
     write_pages(data)
 
 
+def survey_bench() -> None:
+    """300 respondents answering within a minute, against gunicorn and PostgreSQL
+    (bench/survey_load.py, which says how); skipped with a note when PostgreSQL is not there."""
+    import psycopg
+    import survey_load
+
+    try:
+        survey_load.run()
+    except psycopg.OperationalError as error:
+        print(f"survey load: skipped, no PostgreSQL ({error})".strip(), file=sys.stderr)
+
+
 def main() -> None:
+    if "--survey-only" in sys.argv:
+        survey_bench()
+        return
     call_command("migrate", verbosity=0)
     call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     if "--pages-only" in sys.argv:
@@ -212,6 +231,8 @@ def main() -> None:
     show("catalog_store_ratio", load_ms / parse_ms)
 
     report_bench()
+    if "--no-survey" not in sys.argv:
+        survey_bench()
 
 
 if __name__ == "__main__":

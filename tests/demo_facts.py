@@ -18,3 +18,25 @@ DEMO_DRAFTS = {
     "Barnkliniken Ekudden",  # utkast
     "Medicinkliniken Sjöstad",  # faktagranskning
 }
+
+# The demo's survey rounds: the unit, whether the round is still open, and how many of each group
+# were invited and answered (SPEC §7: a group shows from GRANSKA_SURVEY_MIN_ANSWERS, 4, answers).
+DEMO_SURVEYS = {
+    "Tallmons vårdcentral": (
+        "open",
+        {"st_lakare": 6, "handledare": 5, "studierektor": 1},
+        {"st_lakare": 3, "handledare": 2},
+    ),
+    "Psykiatriska kliniken Älvby": (
+        "closed",
+        {"st_lakare": 7, "handledare": 6, "studierektor": 1, "verksamhetschef": 1},
+        {"st_lakare": 6, "handledare": 5, "studierektor": 1},
+    ),
+    "Barnkliniken Ekudden": (
+        "closed",
+        {"st_lakare": 5, "handledare": 4},
+        {"st_lakare": 4, "handledare": 2},
+    ),
+}
+# The unit whose self-assessment the demo submitted before its visit.
+DEMO_SELF_ASSESSED = "Psykiatriska kliniken Älvby"

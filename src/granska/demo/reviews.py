@@ -18,7 +18,8 @@ from granska.catalog.selectors import protocol_areas
 from granska.catalog.services import protocol_load
 from granska.catalog.suggestions import area_suggestions
 from granska.demo.actionplans import demo_chain
-from granska.demo.scenarios import DemoReview
+from granska.demo.scenarios import DemoReview, DemoSurvey
+from granska.demo.surveys import demo_questionnaire, demo_self_assessment, demo_survey
 from granska.grading.vocabulary import Outcome, Regulation
 from granska.lifecycle import REPORT_FINAL, Status
 from granska.reviews.models import (
@@ -42,6 +43,7 @@ from granska.reviews.services import (
     summary_fingerprint,
     summary_save,
 )
+from granska.surveys.vocabulary import Group
 from granska.workflow.moves import review_move
 
 DEMO_PASSWORD = "granska-demo"  # noqa: S105 - development only; production refuses the demo
@@ -155,6 +157,19 @@ REVIEWS = [
         deviations={"B5": Outcome.DELVIS, "C3": Outcome.DELVIS},
         unassessed_areas="FGH",
         graded=False,
+        # Closed with every group but the verksamhetschef at or above the threshold, and the
+        # unit's self-assessment submitted before the visit.
+        survey=DemoSurvey(
+            invited={
+                Group.ST_LAKARE: 7,
+                Group.HANDLEDARE: 6,
+                Group.STUDIEREKTOR: 1,
+                Group.VERKSAMHETSCHEF: 1,
+            },
+            answered={Group.ST_LAKARE: 6, Group.HANDLEDARE: 5, Group.STUDIEREKTOR: 1},
+            closed=True,
+        ),
+        self_assessment=True,
     ),
     DemoReview(
         unit="Barnkliniken Ekudden",
@@ -174,6 +189,13 @@ REVIEWS = [
             "Kommunikativ kompetens bedöms inte fortlöpande",
             "Inför strukturerad återkoppling på undervisning",
         ),
+        # Closed with the ST-läkare above the threshold and only two handledare: theirs stay
+        # hidden.
+        survey=DemoSurvey(
+            invited={Group.ST_LAKARE: 5, Group.HANDLEDARE: 4},
+            answered={Group.ST_LAKARE: 4, Group.HANDLEDARE: 2},
+            closed=True,
+        ),
     ),
     DemoReview(
         unit="Tallmons vårdcentral",
@@ -184,6 +206,13 @@ REVIEWS = [
         deviations={},
         unassessed_areas="ABCDEFGH",
         graded=False,
+        # Open, a few answered so far.
+        survey=DemoSurvey(
+            invited={Group.ST_LAKARE: 6, Group.HANDLEDARE: 5, Group.STUDIEREKTOR: 1},
+            answered={Group.ST_LAKARE: 3, Group.HANDLEDARE: 2},
+            closed=False,
+            open_days=21,
+        ),
     ),
     DemoReview(
         unit="Ortopedkliniken Brohamn",
@@ -424,6 +453,7 @@ def demo_load() -> DemoResult:
     )
 
     areas = protocol_areas(protocol)
+    demo_questionnaire(protocol)
     for plan in REVIEWS:
         final = plan.status in REPORT_FINAL
         review = review_create(
@@ -449,7 +479,15 @@ def demo_load() -> DemoResult:
                 _assess_area(review, area, plan)
         # The review is written first, then moved on as the kansli would, up to its step (with a
         # final report: to slutrapport, and on through the plan in `demo_chain`).
-        review = walk(review, Status.SLUTRAPPORT if final else Status(plan.status), by=kansli)
+        target = Status.SLUTRAPPORT if final else Status(plan.status)
+        if plan.survey is not None or plan.self_assessment:
+            # What the unit and its respondents do in förberedelse, before the review goes on.
+            review = walk(review, Status.FORBEREDELSE, by=kansli)
+            if plan.survey is not None:
+                demo_survey(review, plan, kansli)
+            if plan.self_assessment:
+                demo_self_assessment(review, kansli)
+        review = walk(review, target, by=kansli)
         if plan.chain:
             demo_chain(review, plan, users)
     return DemoResult(created=True, users=demo_users())

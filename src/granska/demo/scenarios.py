@@ -3,6 +3,19 @@
 import datetime
 from dataclasses import dataclass
 
+from granska.surveys.vocabulary import Group
+
+
+@dataclass(frozen=True)
+class DemoSurvey:
+    """A review's survey round: how many of each group are invited and how many answer, how many
+    days it is open for, and whether it is closed already (before the review moved on)."""
+
+    invited: dict[Group, int]
+    answered: dict[Group, int]
+    closed: bool
+    open_days: int = 14
+
 
 @dataclass(frozen=True)
 class DemoReview:
@@ -24,3 +37,7 @@ class DemoReview:
     # many days ago its final report was issued.
     chain: str = ""
     final_days_ago: int = 0
+    # The survey round, opened while the review was in förberedelse; and whether the unit
+    # submitted its self-assessment then.
+    survey: DemoSurvey | None = None
+    self_assessment: bool = False
