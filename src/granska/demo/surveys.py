@@ -9,14 +9,11 @@ texts are invented for the demo, in our own words.
 """
 
 import datetime
-import importlib
 import io
 import random
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core import mail
@@ -32,13 +29,12 @@ from granska.demo.scenarios import DemoReview
 from granska.grading.vocabulary import Outcome
 from granska.reviews.models import Review
 from granska.surveys.models import (
-    FactField,
     Invitation,
     Questionnaire,
-    QuestionnaireArea,
     Round,
     Statement,
 )
+from granska.surveys.selfassessment import self_assessment_save, self_assessment_submit
 from granska.surveys.sending import invitation_send
 from granska.surveys.services import (
     answer_submit,
@@ -102,61 +98,13 @@ SELF_FINDINGS = {
 
 
 def demo_questionnaire(protocol: ProtocolVersion) -> Questionnaire:
-    """The shipped questionnaire (`granska questionnaire load`) when its file is there, else a
-    small one of the demo's own with the same shape: per area, statements for ST-läkare and
-    handledare, one for ST-läkare only and one for the studierektor and verksamhetschef, a
-    free-text question; and the facts a unit states about itself."""
+    """The shipped questionnaire, loaded (`granska questionnaire load`) unless it is there."""
     found = Questionnaire.objects.filter(protocol=protocol).order_by("-loaded_at").first()
-    if found is not None:
-        return found
-    if Path(settings.GRANSKA_DEFAULT_QUESTIONNAIRE).exists():
+    if found is None:
         call_command("questionnaire", "load", verbosity=0, stdout=io.StringIO())
-        loaded = Questionnaire.objects.filter(protocol=protocol).order_by("-loaded_at").first()
-        assert loaded is not None, "the shipped questionnaire is for another protocol"
-        return loaded
-    questionnaire = Questionnaire.objects.create(
-        code="demo-enkat",
-        title="Demoenkät inför granskning",
-        protocol=protocol,
-        source_name="demo",
-        source_sha256="0" * 64,
-    )
-    for position, area in enumerate(protocol_areas(protocol)):
-        criteria = [c.code for c in area.criteria.all()]
-        qarea = QuestionnaireArea.objects.create(
-            questionnaire=questionnaire,
-            code=area.code,
-            title=area.title,
-            free_text="Vill du berätta något mer om det här området?",
-            position=position,
-        )
-        shapes = (
-            (["st_lakare", "handledare"], criteria[:1], "fungerar väl hos oss"),
-            (["st_lakare", "handledare"], criteria[1:2], "följs upp regelbundet"),
-            (["st_lakare"], criteria[:2], "stöder min utbildning"),
-            (["studierektor", "verksamhetschef"], criteria[:1], "har tydliga rutiner"),
-        )
-        for number, (groups, mapped, claim) in enumerate(shapes, start=1):
-            Statement.objects.create(
-                area=qarea,
-                code=f"{area.code}{number}",
-                text=f"{area.title}: arbetet {claim}.",
-                groups=groups,
-                criteria=mapped,
-                position=number,
-            )
-    for position, (code, label, kind) in enumerate(
-        (
-            ("specialister", "Antal specialistläkare", FactKind.NUMBER),
-            ("st_lakare", "Antal ST-läkare", FactKind.NUMBER),
-            ("sidotjanstgoring", "Sidotjänstgöring", FactKind.TEXT),
-            ("bt_lakare", "Tar emot BT-läkare", FactKind.YES_NO),
-        )
-    ):
-        FactField.objects.create(
-            questionnaire=questionnaire, code=code, label=label, kind=kind, position=position
-        )
-    return questionnaire
+        found = Questionnaire.objects.filter(protocol=protocol).order_by("-loaded_at").first()
+    assert found is not None, "the shipped questionnaire is for another protocol"
+    return found
 
 
 @contextmanager
@@ -233,16 +181,9 @@ def demo_survey(review: Review, plan: DemoReview, kansli: User) -> Round:
     return round_
 
 
-def demo_self_assessment(review: Review, by: User) -> bool:
+def demo_self_assessment(review: Review, by: User) -> None:
     """The unit's self-assessment, its facts and its view of every criterion in scope, saved and
-    submitted through the services. Returns False, and writes nothing, while Granska has no
-    self-assessment services (`granska.surveys.selfassessment`, issue 12)."""
-    # Guard: the services are built beside the demo; until they are in, the demo has no
-    # self-assessment. Looked up by name so that the demo needs nothing that is not there yet.
-    try:
-        services: Any = importlib.import_module("granska.surveys.selfassessment")
-    except ModuleNotFoundError:
-        return False
+    submitted through the services."""
     questionnaire = questionnaire_for(review)
     assert questionnaire is not None, "the demo's questionnaire is loaded first"
     facts = {
@@ -256,8 +197,5 @@ def demo_self_assessment(review: Review, by: User) -> bool:
             if any(criterion.applies_to(r) for r in review.regulations):
                 outcome, comment = SELF_FINDINGS.get(criterion.code, (Outcome.UPPFYLLT, ""))
                 findings[criterion.code] = (outcome.value, comment)
-    saved = services.self_assessment_save(
-        by=by, review=review, facts=facts, findings=findings, version=0
-    )
-    services.self_assessment_submit(by=by, review=review, version=saved.version)
-    return True
+    saved = self_assessment_save(by=by, review=review, facts=facts, findings=findings, version=0)
+    self_assessment_submit(by=by, review=review, version=saved.version)
