@@ -15,7 +15,11 @@ from granska.catalog.models import ProtocolVersion
 from granska.lifecycle import Status
 from granska.reviews.models import Assignment, ObserverScope, Review
 from granska.surveys.models import FactField, SelfAssessment
-from granska.surveys.selfassessment import criteria_in_scope, self_assessment_save
+from granska.surveys.selfassessment import (
+    criteria_in_scope,
+    self_assessment_save,
+    self_assessment_submit,
+)
 from tests.builders import kansli_user, review_booked, walk
 from tests.factories import UserFactory
 from tests.survey_builders import questionnaire_small
@@ -206,7 +210,7 @@ def test_a_questionnaire_loaded_later_does_not_change_the_facts_asked(
 
 
 @pytest.mark.parametrize("role", ["inspector", "observer"])
-def test_the_readers_see_it_read_only_with_its_state(
+def test_the_readers_see_it_read_only_once_submitted(
     client: Client, review: Review, people: dict[str, User], role: str
 ) -> None:
     self_assessment_save(
@@ -217,6 +221,15 @@ def test_the_readers_see_it_read_only_with_its_state(
         version=0,
     )
     client = as_user(client, people[role])
+    # The draft is the unit's own: its readers are told it is not submitted, and no more.
+    draft = client.get(url(review))
+    assert draft.status_code == 200
+    words = text(draft)
+    assert "Utkast" in words
+    assert "inte lämnat in sin självvärdering" in words
+    assert "Antal specialister" not in words
+    assert "Hälften har handledare." not in words
+    self_assessment_submit(by=people["contact"], review=review, version=1)
     page = client.get(url(review))
     assert page.status_code == 200
     html = page.content.decode()
@@ -227,7 +240,7 @@ def test_the_readers_see_it_read_only_with_its_state(
     assert "Tar emot BT-läkare ja" in words
     assert "delvis uppfyllt" in words
     assert "Hälften har handledare." in words
-    assert "Utkast" in words
+    assert "Inlämnad" in words
     assert client.post(url(review), form(review, version=1)).status_code == 403
     assert client.post(reverse("surveys:self-submit", args=[review.pk])).status_code == 403
 

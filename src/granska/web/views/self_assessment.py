@@ -108,6 +108,8 @@ def _render(
             "page": page,
             "editing": editing,
             "may_write": may_write and page.problem is None,
+            # A draft is the unit's own until it is submitted: its readers see it then.
+            "sees_draft": may_write,
             # The kansli writes only on the unit's behalf, from a link; it reads first.
             "on_behalf": may_write and holds(request_user(request), "reviews.manage"),
             "conflict": conflict,
