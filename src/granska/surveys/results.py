@@ -200,10 +200,15 @@ def sentence_of(rates: Iterable[ResponseRate]) -> str:
     ]
     if not parts:
         return ""
-    listed = parts[0] if len(parts) == 1 else _("%(first)s and %(last)s") % {
-        "first": ", ".join(parts[:-1]),
-        "last": parts[-1],
-    }
+    listed = (
+        parts[0]
+        if len(parts) == 1
+        else _("%(first)s and %(last)s")
+        % {
+            "first": ", ".join(parts[:-1]),
+            "last": parts[-1],
+        }
+    )
     return _("The survey was answered by %(rates)s.") % {"rates": listed}
 
 
@@ -414,7 +419,9 @@ def _answers(round_: Round) -> list[AnswerRow]:
     ]
 
 
-def _statement_rows(statements: Iterable[Statement], area_codes: Mapping[int, str]) -> list[StatementRow]:
+def _statement_rows(
+    statements: Iterable[Statement], area_codes: Mapping[int, str]
+) -> list[StatementRow]:
     return [
         StatementRow(
             area=area_codes[s.area_id],
@@ -437,8 +444,13 @@ def round_results(*, by: User, round_: Round) -> RoundResults:
     invited = _invited(round_)
     if not round_.is_closed:
         return results_build(
-            areas=(), statements=(), answers=answers, invited=invited,
-            threshold=min_answers(round_), closed=False, personal=False,
+            areas=(),
+            statements=(),
+            answers=answers,
+            invited=invited,
+            threshold=min_answers(round_),
+            closed=False,
+            personal=False,
         )
     areas = list(round_.questionnaire.areas.order_by("position"))
     codes = {a.pk: a.code for a in areas}
@@ -463,17 +475,20 @@ def area_results(*, by: User, round_: Round, code: str) -> RoundResults:
     invited = _invited(round_)
     if not round_.is_closed:
         return results_build(
-            areas=(), statements=(), answers=answers, invited=invited,
-            threshold=min_answers(round_), closed=False, personal=False,
+            areas=(),
+            statements=(),
+            answers=answers,
+            invited=invited,
+            threshold=min_answers(round_),
+            closed=False,
+            personal=False,
         )
     statements = list(
         Statement.objects.filter(
             area__questionnaire_id=round_.questionnaire_id, area__code=code
         ).select_related("area")
     )
-    areas = [
-        AreaRow(s.area.code, s.area.title, s.area.free_text) for s in statements[:1]
-    ]
+    areas = [AreaRow(s.area.code, s.area.title, s.area.free_text) for s in statements[:1]]
     return results_build(
         areas=areas,
         statements=_statement_rows(statements, {s.area_id: s.area.code for s in statements}),
@@ -514,7 +529,7 @@ def export_headers() -> tuple[str, ...]:
         _("Text"),
         _("Group"),
         *(str(ValueChoice(v.value).label) for v in SCALE),
-        *(_("Share: %(value)s") % {"value": ValueChoice(v.value).label} for v in SCALE),
+        *(_("Share (%%): %(value)s") % {"value": ValueChoice(v.value).label} for v in SCALE),
         str(ValueChoice.EJ_RELEVANT.label),
         _("Answered on the scale"),
     )

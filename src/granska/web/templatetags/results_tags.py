@@ -36,9 +36,7 @@ def distribution_chart(block: object, chart_id: str) -> SafeString:
     for number, (statement, result) in enumerate(rows):
         y = number * ROW
         code = escape(statement.code)
-        parts.append(
-            f'<text x="0" y="{y + 18}" class="chart-label">{code}</text>'
-        )
+        parts.append(f'<text x="0" y="{y + 18}" class="chart-label">{code}</text>')
         dist = result.distribution
         if dist is None:
             parts.append(

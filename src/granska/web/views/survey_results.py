@@ -80,7 +80,9 @@ def results_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/results.html", context)
 
 
-def _rows_or_refusal(request: HttpRequest, pk: int) -> tuple[Review, list[ExportRow]] | HttpResponse:
+def _rows_or_refusal(
+    request: HttpRequest, pk: int
+) -> tuple[Review, list[ExportRow]] | HttpResponse:
     review, round_ = _round_of(request, pk)
     if round_ is None:
         raise Http404
@@ -100,7 +102,7 @@ def _cells(row: ExportRow) -> list[object]:
         row.text,
         row.group,
         *row.counts,
-        *(round(share, 4) for share in row.shares),
+        *(round(share * 100) for share in row.shares),
         row.not_relevant,
         row.answered,
     ]
