@@ -199,7 +199,9 @@ def test_a_statement_few_answered_is_hidden_though_the_group_is_shown() -> None:
 # ---- On the stored rows -------------------------------------------------------------------------
 
 
-def answer_each(round_: Round, group: Group, rows: list[tuple[dict[str, str], dict[str, str]]]):
+def answer_each(
+    round_: Round, group: Group, rows: list[tuple[dict[str, str], dict[str, str]]]
+) -> None:
     start = round_.invitations.count() + round_.answers.count()
     addresses = [f"person{start + n}.{group.value}@enhet.test" for n in range(len(rows))]
     tokens = invited(round_, "\n".join(addresses), group)

@@ -17,19 +17,12 @@ from granska.catalog.models import ProtocolVersion
 from granska.lifecycle import Status
 from granska.reviews.models import ObserverScope, Review
 from granska.surveys.models import Round, SelfAssessment
-from granska.surveys.services import answer_submit, round_close
+from granska.surveys.services import round_close
 from granska.surveys.vocabulary import Group
 from tests.builders import kansli_user, review_at, walk
 from tests.factories import UserFactory
 from tests.survey_builders import invited, questionnaire_small, round_for
-
-
-def answer_each(round_: Round, group: Group, rows: list[tuple[dict[str, str], dict[str, str]]]):
-    start = round_.invitations.count() + round_.answers.count()
-    addresses = [f"person{start + n}.{group.value}@enhet.test" for n in range(len(rows))]
-    tokens = invited(round_, "\n".join(addresses), group)
-    for address, (values, text) in zip(addresses, rows, strict=True):
-        answer_submit(token=tokens[address], values=values, free_text=text)
+from tests.surveys.test_results import answer_each
 
 
 @pytest.fixture

@@ -110,7 +110,8 @@ class Beside:
 
 def _one_to_one(review: Review, name: str) -> object | None:
     try:
-        return getattr(review, name)
+        found: object = getattr(review, name)
+        return found
     except (Round.DoesNotExist, SelfAssessment.DoesNotExist):
         return None
 
