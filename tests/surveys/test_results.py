@@ -364,3 +364,59 @@ def test_no_output_carries_a_hidden_group(
         assert 'class="bar bar-3"' not in page
         assert "(100 %)" not in page or st_count >= threshold
         assert all(line.split(";")[7] == "0" for line in body.splitlines()[1:])
+
+
+@given(answer_sets(), st.integers(1, 6), st.randoms(), st.booleans())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_the_page_and_exports_do_not_depend_on_a_hidden_group(
+    answers: list[AnswerRow], threshold: int, rng: random.Random, personal: bool
+) -> None:
+    """The page's HTML and the export's cells, rendered from random results, are the same
+    whatever a hidden group or a statement answered by too few said, and name no group below
+    the threshold nor an identifiable one."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    from granska.surveys.results import export_rows_of, sentence_of
+    from granska.web.views.survey_results import export_cells, results_context
+
+    review = SimpleNamespace(pk=1, unit=SimpleNamespace(name="Enheten"))
+    round_ = SimpleNamespace(closes_on=None)
+
+    def outputs(rows: list[AnswerRow]) -> tuple[str, list[list[object]]]:
+        results = build(rows, threshold, personal=personal)
+        with translation.override("sv"):
+            html = render_to_string(
+                "surveys/results.html",
+                results_context(review, round_, results, sentence_of(results.rates)),
+            )
+            cells = [export_cells(row) for row in export_rows_of(results)]
+        return html, cells
+
+    html, cells = outputs(answers)
+    sizes = {g: sum(1 for a in answers if a.group == g.value) for g in Group}
+    hidden = {g.value for g in ANONYMOUS if sizes[g] < threshold}
+    hidden_statements: dict[str, set[str]] = {}
+    for group in ANONYMOUS:
+        for code in CODES[group]:
+            scale = [a for a in answers if a.group == group.value and a.values.get(code) in SCALE]
+            if group.value not in hidden and len(scale) < threshold:
+                hidden_statements.setdefault(group.value, set()).add(code)
+    other = [
+        scrambled(a, None, rng)
+        if a.group in hidden
+        else scrambled(a, hidden_statements[a.group], rng)
+        if a.group in hidden_statements
+        else a
+        for a in answers
+    ]
+    assert outputs(other) == (html, cells)
+    labels = {"st_lakare": "ST-läkare", "handledare": "handledare"}
+    exported = {row[3] for row in cells}
+    assert exported <= {labels[g] for g in labels if g not in hidden}
+    for code in hidden:
+        assert f'id="caption-A-{code}"' not in html
+    if not personal:
+        assert "Fritext" not in html
+        assert "Studierektorns svar" not in html

@@ -136,6 +136,28 @@ class RoundResults:
         return tuple(s for a in self.areas for s in a.statements if code in s.criteria)
 
 
+@dataclass(frozen=True)
+class GroupBlock:
+    """One anonymous group's statements of an area, for a chart and its table."""
+
+    group: Group
+    label: str
+    rows: tuple[tuple[StatementResult, GroupResult], ...]
+    shown: bool  # the group has answers enough
+
+
+def group_blocks(
+    statements: tuple[StatementResult, ...], shown: frozenset[Group]
+) -> list[GroupBlock]:
+    """An area's statements per anonymous group, as a chart and its table show them."""
+    blocks = []
+    for group in ANONYMOUS:
+        rows = tuple((s, r) for s in statements for r in s.groups if r.group == group)
+        if rows:
+            blocks.append(GroupBlock(group, rows[0][1].label, rows, group in shown))
+    return blocks
+
+
 # ---- Words ------------------------------------------------------------------------------------
 
 
@@ -541,7 +563,12 @@ def export_rows(*, by: User, round_: Round) -> list[ExportRow]:
     require(by, "surveys.view_results", round_.review)
     if not round_.is_closed:
         raise ValidationError({"status": _("The results are shown when the survey has closed.")})
-    results = round_results(by=by, round_=round_)
+    return export_rows_of(round_results(by=by, round_=round_))
+
+
+def export_rows_of(results: RoundResults) -> list[ExportRow]:
+    """The rows of an export of `results`: only the distributions shown, never free text, never
+    an identifiable group."""
     return [
         ExportRow(
             area=area.code,

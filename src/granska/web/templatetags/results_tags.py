@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from granska.surveys.models import ValueChoice
+from granska.surveys.results import GroupBlock
 from granska.surveys.vocabulary import SCALE
 
 register = template.Library()
@@ -25,12 +26,12 @@ register.filter("percent", percent)
 
 
 @register.simple_tag
-def distribution_chart(block: object, chart_id: str) -> SafeString:
-    """The chart of a `GroupBlock` (see `web.views.survey_results`)."""
-    rows = block.rows  # type: ignore[attr-defined]
+def distribution_chart(block: GroupBlock, chart_id: str) -> SafeString:
+    """The chart of one group's statements of an area."""
+    rows = block.rows
     labels = [str(ValueChoice(v.value).label) for v in SCALE]
     too_few = _("too few answers")
-    title = _("Answers of %(group)s") % {"group": block.label}  # type: ignore[attr-defined]
+    title = _("Answers of %(group)s") % {"group": block.label}
     described = []
     parts = []
     for number, (statement, result) in enumerate(rows):

@@ -5,7 +5,6 @@ render what the selectors give, and refuse the exports while the round is open."
 
 import csv
 import io
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,37 +19,15 @@ from granska.reviews.models import Review
 from granska.surveys.models import Round
 from granska.surveys.results import (
     ExportRow,
-    GroupResult,
-    StatementResult,
+    RoundResults,
     export_headers,
     export_rows,
+    group_blocks,
     response_rate_sentence,
     round_results,
 )
-from granska.surveys.vocabulary import ANONYMOUS, Group
 from granska.web.views.common import request_user, visible_review
 from granska.web.views.plans import csv_cell
-
-
-@dataclass(frozen=True)
-class GroupBlock:
-    """One anonymous group's statements of an area, for a chart and its table."""
-
-    group: Group
-    label: str
-    rows: tuple[tuple[StatementResult, GroupResult], ...]
-    shown: bool  # the group has answers enough
-
-
-def group_blocks(
-    statements: tuple[StatementResult, ...], shown: frozenset[Group]
-) -> list[GroupBlock]:
-    blocks = []
-    for group in ANONYMOUS:
-        rows = tuple((s, r) for s in statements for r in s.groups if r.group == group)
-        if rows:
-            blocks.append(GroupBlock(group, rows[0][1].label, rows, group in shown))
-    return blocks
 
 
 def _round_of(request: HttpRequest, pk: int) -> tuple[Review, Round | None]:
@@ -66,18 +43,29 @@ def _round_of(request: HttpRequest, pk: int) -> tuple[Review, Round | None]:
 @login_required
 def results_view(request: HttpRequest, pk: int) -> HttpResponse:
     review, round_ = _round_of(request, pk)
-    context: dict[str, object] = {"review": review, "round": round_}
-    if round_ is not None:
-        results = round_results(by=request_user(request), round_=round_)
-        context |= {
-            "results": results,
-            "sentence": response_rate_sentence(round_),
-            "areas": [
-                (area, group_blocks(area.statements, results.shown_groups))
-                for area in results.areas
-            ],
-        }
-    return render(request, "surveys/results.html", context)
+    if round_ is None:
+        return render(request, "surveys/results.html", {"review": review, "round": None})
+    results = round_results(by=request_user(request), round_=round_)
+    return render(
+        request,
+        "surveys/results.html",
+        results_context(review, round_, results, response_rate_sentence(round_)),
+    )
+
+
+def results_context(
+    review: object, round_: object, results: RoundResults, sentence: str
+) -> dict[str, object]:
+    """The page's context: what the selector gave, grouped per area and group."""
+    return {
+        "review": review,
+        "round": round_,
+        "results": results,
+        "sentence": sentence,
+        "areas": [
+            (area, group_blocks(area.statements, results.shown_groups)) for area in results.areas
+        ],
+    }
 
 
 def _rows_or_refusal(
@@ -95,7 +83,7 @@ def _rows_or_refusal(
         return redirect("surveys:results", pk=review.pk)
 
 
-def _cells(row: ExportRow) -> list[object]:
+def export_cells(row: ExportRow) -> list[object]:
     return [
         row.area,
         row.statement,
@@ -122,7 +110,7 @@ def results_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
     writer = csv.writer(response, delimiter=";")
     writer.writerow([csv_cell(h) for h in export_headers()])
     for row in rows:
-        writer.writerow([csv_cell(cell) for cell in _cells(row)])
+        writer.writerow([csv_cell(cell) for cell in export_cells(row)])
     return response
 
 
@@ -142,7 +130,7 @@ def results_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
     sheet.title = _("Results")[:31]
     sheet.append(list(export_headers()))
     for row in rows:
-        sheet.append(_cells(row))
+        sheet.append(export_cells(row))
     for line in sheet.iter_rows():
         for cell in line:
             if isinstance(cell.value, str):
