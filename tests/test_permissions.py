@@ -575,6 +575,38 @@ TABLE |= {
     ),
 }
 
+# ---- The survey's results: the kansli and the review's inspectors; the unit and observers are
+# refused. The round is closed with answers, so that the exports answer (while it is open they
+# send the reader back to the page: tests/surveys/test_results_pages.py). ----------------------
+
+
+def with_closed_round(review: Review) -> int:
+    from granska.surveys.services import round_close
+    from granska.surveys.vocabulary import Group
+    from tests.survey_builders import answered, questionnaire_small, round_for
+
+    review = walk(review, Status.FORBEREDELSE)
+    questionnaire_small(review.protocol, code=f"tabell-{review.pk}")
+    round_ = round_for(review)
+    answered(round_, Group.ST_LAKARE, 4)
+    answered(round_, Group.STUDIEREKTOR, 1)
+    round_close(by=None, round_=round_)
+    return review.pk
+
+
+TABLE |= {
+    "surveys:results": Url(
+        lambda r: reverse("surveys:results", args=[with_closed_round(r)]), GET=WORKERS
+    ),
+    "surveys:results-csv": Url(
+        lambda r: reverse("surveys:results-csv", args=[with_closed_round(r)]), GET=WORKERS
+    ),
+    "surveys:results-xlsx": Url(
+        lambda r: reverse("surveys:results-xlsx", args=[with_closed_round(r)]), GET=WORKERS
+    ),
+}
+
+
 # ---- Accounts (django-allauth under /konto/): every named URL allauth includes. ----------------
 # Nobody signs up and nobody verifies an address (the kansli creates accounts), but allauth still
 # names those pages: they answer harmlessly. The people fixture logs in without a second factor

@@ -28,6 +28,25 @@
     choice.focus();
   });
 
+  // The survey's response-rate sentence into the narrative, where the cursor is; without this
+  // script the sentence is shown beside the field to copy.
+  var insert = form.querySelector("button[data-insert-sentence]");
+  var narrative = document.getElementById("narrative");
+  var sentence = form.querySelector("[data-sentence]");
+  if (insert && narrative && sentence) {
+    insert.hidden = false;
+    insert.addEventListener("click", function () {
+      var text = sentence.textContent.trim();
+      var start = narrative.selectionStart || 0;
+      var end = narrative.selectionEnd || start;
+      var before = narrative.value.slice(0, start);
+      var spaced = before && !/\s$/.test(before) ? " " + text : text;
+      narrative.setRangeText(spaced, start, end, "end");
+      narrative.dispatchEvent(new Event("input", { bubbles: true }));
+      narrative.focus();
+    });
+  }
+
   var alert = document.getElementById("error-summary") || document.getElementById("conflict");
   if (alert && document.activeElement !== alert) { alert.focus(); }
 })();

@@ -14,7 +14,10 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from granska.choices import OUTCOME_CHOICES
 from granska.reviews.selectors import FindingRow, GradeRow
+from granska.surveys.models import ValueChoice
+from granska.surveys.vocabulary import SCALE
 
 register = template.Library()
 
@@ -154,4 +157,63 @@ def use_suggestion(grade: GradeRow, *, oob: bool = False) -> SafeString:
     return mark_safe(  # noqa: S308 - every value is escaped
         f'<p class="use-suggestion" id="use-suggestion-{year}"{swap}>'
         f"{escape(suggested_text)} <strong>{escape(grade.label)}</strong>{button}</p>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def criterion_beside(context: template.Context, row: FindingRow) -> SafeString:
+    """Beside a criterion: the unit's own assessment, when submitted, and the distribution per
+    group of the survey's statements mapped to it, or "för få svar" where the rules hide it."""
+    beside = context.get("beside")
+    if beside is None:
+        return mark_safe("")
+    # Translated outside the f-strings, where makemessages finds them.
+    own_text = _("The unit's own assessment:")
+    survey_text = _("The survey:")
+    too_few = escape(_("too few answers"))
+    code = row.criterion.code
+    parts = []
+    own = beside.self_findings.get(code)
+    if own and (own.get("outcome") or own.get("comment")):
+        outcome = dict(OUTCOME_CHOICES).get(own.get("outcome", ""), _("not assessed"))
+        comment = f" – {escape(own['comment'])}" if own.get("comment") else ""
+        parts.append(
+            f'<p class="self-finding">{escape(own_text)} '
+            f"<strong>{escape(str(outcome))}</strong>{comment}</p>"
+        )
+    survey = beside.survey
+    if survey is not None and survey.closed:
+        labels = [str(ValueChoice(v.value).label) for v in SCALE]
+        items = []
+        for statement in survey.for_criterion(code):
+            groups = []
+            for result in statement.groups:
+                dist = result.distribution
+                if dist is None:
+                    figures = too_few
+                else:
+                    shares = ", ".join(
+                        f"{escape(label)} {count} ({round(share * 100)} %)"
+                        for label, (count, share) in zip(labels, dist.pairs, strict=True)
+                    )
+                    extra = _("%(answered)d on the scale, %(not_relevant)d not relevant") % {
+                        "answered": dist.answered,
+                        "not_relevant": dist.not_relevant,
+                    }
+                    figures = f"{shares}; {escape(extra)}"
+                groups.append(f"<li>{escape(result.label)}: {figures}</li>")
+            if groups:
+                items.append(
+                    f'<li><span class="code">{escape(statement.code)}</span> '
+                    f"{escape(statement.text)}<ul>{''.join(groups)}</ul></li>"
+                )
+        if items:
+            parts.append(
+                f'<div class="survey-beside"><p>{escape(survey_text)}</p>'
+                f"<ul>{''.join(items)}</ul></div>"
+            )
+    if not parts:
+        return mark_safe("")
+    return mark_safe(  # noqa: S308 - every value from outside is escaped
+        f'<div class="beside" id="beside-{escape(code)}">{"".join(parts)}</div>'
     )

@@ -3,7 +3,7 @@
 from django.urls import path
 
 import granska.converters  # noqa: F401 - registers the path converters used below
-from granska.web.views import self_assessment, survey_respond, survey_round
+from granska.web.views import self_assessment, survey_respond, survey_results, survey_round
 
 app_name = "surveys"
 
@@ -26,5 +26,23 @@ urlpatterns = [
         "granskningar/<id:pk>/sjalvvardering/lamna/",
         self_assessment.self_assessment_submit_view,
         name="self-submit",
+    ),
+]
+
+urlpatterns += [
+    path(
+        "granskningar/<id:pk>/enkat/resultat/",
+        survey_results.results_view,
+        name="results",
+    ),
+    path(
+        "granskningar/<id:pk>/enkat/resultat.csv",
+        survey_results.results_csv_view,
+        name="results-csv",
+    ),
+    path(
+        "granskningar/<id:pk>/enkat/resultat.xlsx",
+        survey_results.results_xlsx_view,
+        name="results-xlsx",
     ),
 ]

@@ -27,6 +27,8 @@ from granska.reviews.services import (
     summary_initial,
     summary_save,
 )
+from granska.surveys.models import Round, SelfAssessment
+from granska.surveys.results import RoundResults, area_results, sentence_of
 from granska.web.forms import SUMMARY_FIELDS, SummaryForm, area_input_from_post
 from granska.web.views.common import changeable_review, request_user, visible_review
 
@@ -95,6 +97,40 @@ def outcome_choices() -> list[tuple[str, str]]:
     return [*((value, str(label)) for value, label in OUTCOME_CHOICES), ("", _("not assessed"))]
 
 
+@dataclass(frozen=True)
+class Beside:
+    """What is shown beside the criteria of an area: the unit's self-assessment (once submitted)
+    and the survey's results of the area (for the review's inspectors, as the selector allows),
+    with the report's sentence of the response rates."""
+
+    self_findings: dict[str, dict[str, str]]
+    survey: RoundResults | None
+    sentence: str
+
+
+def _one_to_one(review: Review, name: str) -> object | None:
+    try:
+        found: object = getattr(review, name)
+        return found
+    except (Round.DoesNotExist, SelfAssessment.DoesNotExist):
+        return None
+
+
+def beside_of(request: HttpRequest, review: Review, area: Area) -> Beside:
+    """Read with the review (joined, no query) and, when the review has a survey, a fixed four
+    queries (see `area_results`)."""
+    self_assessment = _one_to_one(review, "self_assessment")
+    findings: dict[str, dict[str, str]] = {}
+    if isinstance(self_assessment, SelfAssessment) and self_assessment.submitted_at is not None:
+        findings = self_assessment.findings
+    round_ = _one_to_one(review, "survey_round")
+    survey = None
+    if isinstance(round_, Round):
+        round_.review = review
+        survey = area_results(by=request_user(request), round_=round_, code=area.code)
+    return Beside(findings, survey, sentence_of(survey.rates) if survey else "")
+
+
 def _render(
     request: HttpRequest,
     review: Review,
@@ -130,6 +166,7 @@ def _render(
             # The form holds what the person has not saved: after an error, a conflict, or the
             # suggestion taken into it without script.
             "unsaved": bool(submitted),
+            "beside": beside_of(request, review, area),
         },
         status=status,
     )
@@ -158,7 +195,8 @@ def _assessable_review(
     """The review whose findings and grades the person sets: its assigned inspectors only. The
     kansli, who works on the review but sets none, is refused, or (`kansli_reads`) answered None:
     it reads the area as saved. One check of the assignments for the inspectors."""
-    review = visible_review(request, pk)
+    # The survey's round and the self-assessment, shown beside the criteria, come with it.
+    review = visible_review(request, pk, "survey_round", "self_assessment")
     user = request_user(request)
     if holds(user, "reviews.assess", review):
         _assessment_open(review)
