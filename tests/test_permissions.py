@@ -30,6 +30,7 @@ from granska.reviews.models import Affiliation, Assignment, ObserverScope, Revie
 from granska.reviews.services import review_create, summary_fingerprint
 from granska.surveys.models import Questionnaire
 from granska.surveys.selfassessment import criteria_in_scope, self_assessment_save
+from granska.surveys.services import questionnaire_for
 from granska.surveys.vocabulary import Group as SurveyGroup
 from granska.workflow.plans import plan_accept
 from tests.builders import assess, inspectors_complete, kansli_user, plan_written, walk
@@ -172,8 +173,10 @@ def with_questionnaire(review: Review, *, saved: bool = False) -> int:
 
 def self_assessment_form(review: Review) -> dict[str, Any]:
     """Every field of the self-assessment page, a fact filled in."""
-    data = {"version": "0", "fact-specialister": "4", "fact-st_lakare": "", "fact-bt": ""}
-    data["fact-sidotjanstgoring"] = ""
+    questionnaire = questionnaire_for(review)
+    assert questionnaire is not None
+    data = {"version": "0"} | {f"fact-{f.code}": "" for f in questionnaire.fact_fields.all()}
+    data["fact-specialister"] = "4"
     for _area, criteria in criteria_in_scope(review):
         for criterion in criteria:
             data |= {f"outcome-{criterion.code}": "", f"comment-{criterion.code}": ""}
