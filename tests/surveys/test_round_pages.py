@@ -374,3 +374,21 @@ def test_the_self_assessment_is_linked_only_where_its_page_exists(
         assert "sjalvvardering" not in html
     else:
         assert url in html
+
+
+# ---- The way to the results -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [("kansli", True), ("inspector", True), ("contact", False), ("observer", False)],
+)
+def test_the_round_page_leads_to_the_results_for_those_who_read_them(
+    client: Client, cast: Cast, who: str, sees: bool
+) -> None:
+    round_for(cast.review)
+    client.force_login(getattr(cast, who))
+    results = reverse("surveys:results", args=[cast.review.pk])
+    html = client.get(reverse("surveys:round", args=[cast.review.pk])).content.decode()
+    assert (f'href="{results}"' in html) is sees
+    assert ("visas när enkäten har stängt" in html) is sees

@@ -191,6 +191,10 @@ def _page(
             "refused_lines": refused_lines or [],
             "errors": errors,
             "self_assessment_url": self_assessment_url(review),
+            # The results (for the kansli and the inspectors): only counts until it has closed.
+            "results_url": reverse("surveys:results", args=[review.pk])
+            if round_ is not None and user.has_perm("surveys.view_results", review)
+            else None,
             "max_file_kb": MAX_FILE_BYTES // 1024,
         },
         status=status,
