@@ -131,5 +131,6 @@ def test_the_whole_round(
     expect(unit_page.get_by_text("4 av 4 ST-läkare har svarat")).to_be_visible()
     expect(unit_page.locator("main")).not_to_contain_text("Stämmer helt")
     refused = unit_page.goto(reverse("surveys:results", args=[review.pk]))
-    assert refused is not None and refused.status == 403
+    assert refused is not None
+    assert refused.status == 403
     unit.close()
