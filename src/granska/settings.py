@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "granska.surveys",
     "granska.notices",
     "granska.workflow",
+    "granska.imports",
     "granska.web",
     "granska.demo",
     "django_tasks_db",
