@@ -20,9 +20,16 @@ def demo() -> None:
 
 
 @pytest.mark.django_db
-def test_demo_rounds_open_closed_and_under_the_threshold() -> None:
+def test_demo_surveys() -> None:
+    """One run of the demo (it takes some seconds), then each of its promises."""
     mail.outbox.clear()
     demo()
+    rounds_open_closed_and_under_the_threshold()
+    answers_complete_varied_and_some_with_free_text()
+    self_assessment_submitted()
+
+
+def rounds_open_closed_and_under_the_threshold() -> None:
     # The links went to the demo's respondents in memory: nothing was sent or left to send.
     assert mail.outbox == []
     rounds = {r.review.unit.name: r for r in Round.objects.select_related("review__unit")}
@@ -60,9 +67,7 @@ def test_demo_rounds_open_closed_and_under_the_threshold() -> None:
     assert all(n < threshold for n in open_round.values())
 
 
-@pytest.mark.django_db
-def test_demo_answers_are_complete_varied_and_some_have_free_text() -> None:
-    demo()
+def answers_complete_varied_and_some_with_free_text() -> None:
     for answer in Answer.objects.select_related("round__questionnaire"):
         statements = [
             s.code
@@ -78,9 +83,7 @@ def test_demo_answers_are_complete_varied_and_some_have_free_text() -> None:
     assert Answer.objects.filter(group="studierektor").exclude(free_text={}).exists()
 
 
-@pytest.mark.django_db
-def test_demo_self_assessment_is_submitted() -> None:
-    demo()
+def self_assessment_submitted() -> None:
     review = Review.objects.get(unit__name=DEMO_SELF_ASSESSED)
     assessment = review.self_assessment
     assert assessment.submitted_at is not None
