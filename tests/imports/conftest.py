@@ -3,7 +3,6 @@ from pathlib import Path
 import pytest
 
 import granska.catalog
-
 from granska.catalog.loader import read_catalog
 from granska.imports.catalogs import catalog_index_of_spec
 from granska.imports.matching import CatalogIndex

@@ -50,14 +50,16 @@ def test_seed_000_summary_lists_each_item_whole(report_000: ParsedReport) -> Non
     assert summary.svagheter[-1] == "De utmärkta lokala ST-dokumenten är ej kända av ST-läkarna."
     assert len(summary.forbattringspotential) == 5
     assert summary.forbattringspotential[0] == (
-        "Studierektorerna fortsätter arbeta för att sidoutbildningen anpassas till ST i allmänmedicin."
+        "Studierektorerna fortsätter arbeta för att sidoutbildningen anpassas till ST i "
+        "allmänmedicin."
     )
     assert (
         summary.forbattringspotential[-1]
         == "Repetition av regionala och lokala dokument i ST gruppen."
     )
     for item in summary.styrkor + summary.svagheter + summary.forbattringspotential:
-        assert "\n" not in item and "  " not in item
+        assert "\n" not in item
+        assert "  " not in item
         assert item[0].isupper()
 
 
@@ -137,8 +139,8 @@ def test_seed_001_summary_columns_are_not_guessed(report_001: ParsedReport) -> N
     assert summary.styrkor == summary.svagheter == summary.forbattringspotential == []
     assert report_001.unrecognised[0] == "Förhållandevis god bemanning"
     assert (
-        "Utrymmet för utveckling av handledaruppdraget upplevdes som begränsade relaterad till övriga arbetsuppgifter"
-        in report_001.unrecognised
+        "Utrymmet för utveckling av handledaruppdraget upplevdes som begränsade relaterad till "
+        "övriga arbetsuppgifter" in report_001.unrecognised
     )
     assert (
         report_001.unrecognised[-1]
@@ -173,7 +175,8 @@ def test_seed_001_criteria_of_one_regulation(report_001: ParsedReport) -> None:
     counts = {code: a.criteria_found for code, a in report_001.areas.items()}
     # One regulation: E lists its duplicated text once, G lacks a 2021-only indicator.
     assert counts == {"A": 4, "B": 10, "C": 4, "D": 13, "E": 14, "F": 6, "G": 10, "H": 13}
-    assert report_001.protocol is not None and report_001.protocol.score == 1.0
+    assert report_001.protocol is not None
+    assert report_001.protocol.score == 1.0
 
 
 def test_seed_001_handlingsplan(report_001: ParsedReport) -> None:
@@ -215,7 +218,8 @@ def test_seed_001_handlingsplan(report_001: ParsedReport) -> None:
     assert plan[1].action.startswith("Lindsdals HC kommer att etablera en rutin")
     assert "sina ST-läkare, i denna" in plan[1].action
     assert plan[2].action == (
-        "Detta ska from nu ske vid minst ett handledningstillfälle i månaden och dokumenteras i avsedd IUP."
+        "Detta ska from nu ske vid minst ett handledningstillfälle i månaden och dokumenteras i "
+        "avsedd IUP."
     )
     assert plan[2].follow_up_responsible == "Therese Lindgren och avsedd handledare"
     assert last.responsible == "Verksamhetschef, ST läkare."

@@ -60,7 +60,7 @@ _BOX_HEADING = re.compile(
     re.IGNORECASE,
 )
 _AREA_LETTER = re.compile(r"^[A-H]\.?$")
-_YEARS = re.compile(r"^(\d{4}( |$))+$")
+_YEARS = re.compile(r"^(Gradering )?(\d{4}( |$))+$")
 _GRID_CAPTION = re.compile(r"^Gradering [A-H]\. ")
 _SCALE_ITEM = re.compile(r"^[A-D]\. (Socialstyrelsens|Brister har påvisats)\b")
 _SCALE_TAIL = re.compile(r"^Åtgärder (krävs|rekommenderas)\.$")
@@ -105,6 +105,7 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _WORDED_DATE = re.compile(r"\b(\d{1,2})\s+([a-zåäö]+)\.?\s+(\d{4})\b", re.IGNORECASE)
 
 _MAX_LINES = 100_000
+_SENTENCE_END = (".", "!", "?", ":", '"', "”", ")")
 
 
 def join_lines(lines: Sequence[str]) -> str:
@@ -350,7 +351,7 @@ def _summary(reading: _Reading, start: int, end: int) -> None:
             if line and not _COVER_BOILERPLATE.match(line):
                 reading.report.unrecognised.append(line)
             continue
-        if not line:
+        if not line or _PAGE_NUMBER.match(line) or _is_footer(reading, line):
             continue
         blocks[-1][1].append(line)
     if blocks:
@@ -442,15 +443,26 @@ def _areas(reading: _Reading, start: int, end: int) -> None:
         parts = reading.narratives.get(code, [])
         paragraphs: list[str] = []
         for part in parts:
-            block: list[str] = []
-            for line in [*part, ""]:
-                if line:
-                    block.append(line)
-                elif block:
-                    paragraphs.append(join_lines(block))
-                    block = []
+            for position, text in enumerate(_paragraphs(part)):
+                if position == 0 and paragraphs and not paragraphs[-1].endswith(_SENTENCE_END):
+                    # The title again at a page break, inside a sentence: the sentence goes on.
+                    text = join_lines([paragraphs.pop(), text])
+                paragraphs.append(text)
         if paragraphs:
             reading.report.areas[code].narrative = "\n\n".join(paragraphs)
+
+
+def _paragraphs(lines: Sequence[str]) -> list[str]:
+    """The lines' paragraphs (split at the blank lines), each joined into one text."""
+    paragraphs: list[str] = []
+    block: list[str] = []
+    for line in [*lines, ""]:
+        if line:
+            block.append(line)
+        elif block:
+            paragraphs.append(join_lines(block))
+            block = []
+    return paragraphs
 
 
 def _is_footer(reading: _Reading, line: str) -> bool:

@@ -85,23 +85,27 @@ _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
 def lines_clean(text: str) -> list[str]:
     """The text's lines, trimmed, with the artefacts of PDF extraction gone.
 
-    Every kind of line break becomes one; a form feed (a page break) is a line break; runs of
+    Every kind of line break becomes one; a form feed (a page break) is a line break, and the
+    blank lines right after it are no paragraph break; runs of
     spaces become one space. When the extraction left a blank line after every line (most lines
     followed by exactly one blank), those single blanks go and a longer run of blanks, the
     paragraph break, stays as one "". Otherwise every run of blank lines stays as one "".
     Leading and trailing blanks are dropped."""
-    text = _LINE_BREAK.sub("\n", text).replace("\x0c", "\n")
+    # A page break ends its line but is no blank line: a paragraph goes on over a page.
+    text = _LINE_BREAK.sub("\n", text).replace("\x0c", "\n\x0c\n")
     text = _INVISIBLE.sub("", text)
-    raw = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     runs: list[tuple[str, int]] = []  # (line, blanks after it)
-    blanks_before = 0
-    for line in raw:
-        if not line:
-            if runs:
-                runs[-1] = (runs[-1][0], runs[-1][1] + 1)
-            else:
-                blanks_before += 1
+    page_break = False
+    for raw in text.split("\n"):
+        if raw == "\x0c":
+            page_break = True
             continue
+        line = _SPACES.sub(" ", raw).strip()
+        if not line:
+            if runs and not page_break:
+                runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+            continue
+        page_break = False
         runs.append((line, 0))
     if not runs:
         return []
