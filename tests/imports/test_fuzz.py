@@ -31,7 +31,8 @@ def parse_or_refuse(text: str, catalog: CatalogIndex) -> None:
     try:
         report = report_module._parse(text, [catalog])
     except ReportRefused as refused:
-        assert refused.message
+        message = refused.message
+        assert message
         return
     body = report_json(report)
     assert list(body["areas"]) == list(AREA_CODES)

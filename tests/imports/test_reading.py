@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import translation
 
-from granska.imports import reading
 from granska.imports.catalogs import catalog_indexes
 from granska.imports.matching import CatalogIndex
 from granska.imports.parsed import REGULATIONS
@@ -110,7 +109,7 @@ def test_without_the_pdf_reader_a_pdf_is_refused(
     def missing(name: str) -> object:
         raise ImportError(name)
 
-    monkeypatch.setattr(reading.importlib, "import_module", missing)
+    monkeypatch.setattr("granska.imports.reading.importlib.import_module", missing)
     with translation.override("sv"), pytest.raises(ReportRefused) as refused:
         report_read("a.pdf", b"%PDF-1.7", [catalog])
     assert "PDF" in refused.value.message

@@ -173,7 +173,7 @@ def test_narratives_join_hyphens_and_survive_page_breaks(own: ParsedReport) -> N
         "Kliniken beskrivs i område C med ST-läkare i flera faser och ett brett barn- och "
         "vuxenuppdrag.\n\nLokalerna räcker till."
     )
-    assert own.areas["E"].narrative.endswith("vuxenuppdrag. Åtgärd krävs.")
+    assert (own.areas["E"].narrative or "").endswith("vuxenuppdrag. Åtgärd krävs.")
     assert own.areas["E"].adjusted == "C"
     assert [code for code, area in own.areas.items() if area.adjusted] == ["E"]
 

@@ -14,7 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from granska.imports.matching import CatalogIndex
-from granska.imports.parsed import REGULATIONS, ParsedReport
+from granska.imports.parsed import REGULATIONS, GradeSource, ParsedReport
 from granska.imports.report import report_parse
 from granska.imports.text import ReportRefused, text_decode
 
@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 # No report is anywhere near this: a scanned report of many pages is a few MB.
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 _PDF_MAGIC = b"%PDF-"
+_GRADE_SOURCES: dict[str, GradeSource] = {"pdf-glyph": "pdf-glyph", "pdf-shape": "pdf-shape"}
 
 
 def report_size_check(size: int) -> None:
@@ -80,9 +81,9 @@ def _pdf_parse(data: bytes, catalogs: Sequence[CatalogIndex]) -> ParsedReport:
         if area is None:
             continue
         for regulation, (grade, source) in by_regulation.items():
-            if regulation in REGULATIONS and source in ("pdf-glyph", "pdf-shape"):
+            if regulation in REGULATIONS and source in _GRADE_SOURCES:
                 area.grades[regulation] = grade
-                area.grade_source[regulation] = source
+                area.grade_source[regulation] = _GRADE_SOURCES[source]
     if not report.header.regulations:
         report.header.regulations = [r for r in pdf.regulations or [] if r in REGULATIONS]
     return report

@@ -600,7 +600,7 @@ def _plan(reading: _Reading, start: int, end: int, catalogs: Sequence[CatalogInd
         criterion_text = join_lines(fields["criterion"])
         if criterion_text.casefold() == _WHOLE_AREA:
             criterion_text = ""
-        code = (
+        criterion_code = (
             criterion_find(catalog, criterion_text, item_area)
             if catalog and criterion_text
             else None
@@ -609,7 +609,7 @@ def _plan(reading: _Reading, start: int, end: int, catalogs: Sequence[CatalogInd
         reading.report.plan.append(
             PlanItem(
                 area=item_area,
-                criterion=code,
+                criterion=criterion_code,
                 criterion_text=criterion_text,
                 action=_plan_value(fields["action"]) or "",
                 due=_plan_value(fields["due"]),
