@@ -43,7 +43,7 @@ _COVER_LABELS = {
 }
 _COVER_BOILERPLATE = re.compile(
     r"^(av specialiseringstjänstgöring|vid två parallella|observera att|läkarnas institut|"
-    r"lipus\b|sammanfattning$)",
+    r"lipus\b|sammanfattning$|version \d+, utfärdad|ersatt:)",
     re.IGNORECASE,
 )
 _SUMMARY_HEADINGS = {
@@ -63,11 +63,21 @@ _AREA_LETTER = re.compile(r"^[A-H]\.?$")
 _YEARS = re.compile(r"^(Gradering )?(\d{4}( |$))+$")
 _GRID_CAPTION = re.compile(r"^Gradering [A-H]\. ")
 _SCALE_ITEM = re.compile(r"^[A-D]\. (Socialstyrelsens|Brister har påvisats)\b")
+# The marks of a grid Granska printed as letters after its rows' wording.
+_GRID_MARKS = re.compile(r"(\s+[A-D])+$")
 _SCALE_TAIL = re.compile(r"^Åtgärder (krävs|rekommenderas)\.$")
 _ADJUSTED = re.compile(
     r"^Handlingsplan mottagen\.? ?Gradering(en)? justerad till ([A-D])\.?$", re.IGNORECASE
 )
-_PAGE_NUMBER = re.compile(r"^((sida|page) )?\d{1,3}( ?(av|/|of) ?\d{1,3})?$|^\d{1,3} ?\(\d{1,3}\)$")
+# A page's footer of Granska's own PDF ("Unit · 2026-03-03 Sida 2 av 8"), the draft's watermark.
+_FOOTER = re.compile(
+    r"^(.{1,300} · \d{4}-\d{2}-\d{2}( · Version \d{1,4})?( Sida \d{1,4} av \d{1,4})?"
+    r"|.{0,300}\bSida \d{1,4} av \d{1,4})( ?UTKAST)?$"
+)
+_WATERMARK = re.compile(r"^UTKAST$")
+_PAGE_NUMBER = re.compile(
+    r"^((sida|page) )?\d{1,3}( ?(av|/|of) ?\d{1,3})?$|^\d{1,3} ?\(\d{1,3}\)$", re.IGNORECASE
+)
 _REGULATION = re.compile(r"\b(SOSFS|HSLF-FS)\s*(\d{4})\s*:\s*(\d+)\b", re.IGNORECASE)
 _PLAN_LABELS = {
     "planerad åtgärd": "action",
@@ -77,7 +87,10 @@ _PLAN_LABELS = {
     "datum för uppföljning": "follow_up",
     "ansvarig för uppföljningen": "follow_up_responsible",
 }
+_PLAN_LABELS_LONGEST_FIRST = sorted(_PLAN_LABELS.items(), key=lambda item: -len(item[0]))
 _WHOLE_AREA = "området som helhet"
+# What Granska's own report prints where an area has no narrative.
+_NO_NARRATIVE = "Ingen text skriven."
 # Words before which a line's final hyphen is a hyphen of its own ("barn- och ungdom").
 _CONJUNCTIONS = frozenset({"och", "eller", "samt", "respektive", "resp", "som", "men", "till"})
 _MONTHS = {
@@ -105,6 +118,7 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _WORDED_DATE = re.compile(r"\b(\d{1,2})\s+([a-zåäö]+)\.?\s+(\d{4})\b", re.IGNORECASE)
 
 _MAX_LINES = 100_000
+_BULLETS = frozenset("•·▪◦‣*")
 _SENTENCE_END = (".", "!", "?", ":", '"', "”", ")")
 
 
@@ -187,7 +201,11 @@ def report_parse(text: str, catalogs: Sequence[CatalogIndex]) -> ParsedReport:
 
 
 def _parse(text: str, catalogs: Sequence[CatalogIndex]) -> ParsedReport:
-    lines = lines_clean(text)[:_MAX_LINES]
+    lines = [
+        line
+        for line in lines_clean(text)[:_MAX_LINES]
+        if not (_FOOTER.match(line) or _WATERMARK.match(line) or _PAGE_NUMBER.match(line))
+    ]
     if not lines:
         raise ReportRefused(gettext_noop("The file is empty."))
     reading = _Reading(lines=lines, matcher=TextMatcher(catalogs))
@@ -307,20 +325,26 @@ def _cover(reading: _Reading, start: int, end: int) -> None:
 
 
 def _items(lines: Sequence[str]) -> list[str]:
-    """The items of a list whose lines the PDF wrapped: a line that begins in lower case (or
-    follows one ending in a hyphen or a comma) goes on the item before it."""
+    """The items of a list whose lines the PDF wrapped. Where the items are bulleted, a bullet
+    begins each; else a line that begins in lower case (or follows one ending in a hyphen or a
+    comma) goes on the item before it."""
+    bulleted = any(line[:1] in _BULLETS for line in lines)
     items: list[list[str]] = []
-    for line in lines:
+    for raw in lines:
+        if not raw or raw in ("–", "-"):
+            continue
+        bullet = raw[:1] in _BULLETS
+        line = raw[1:].strip() if bullet else raw
         if not line:
             continue
-        if line in ("–", "-", "•"):
-            continue
-        line = line.lstrip("•·-–* ").strip() if line[0] in "•·*" else line
-        continues = bool(items) and (
-            line[0].islower()
-            or (line[0].isdigit() and not items[-1][-1].endswith((".", "!", "?")))
-            or items[-1][-1].endswith(("-", ",", " och", " eller", " samt"))
-        )
+        if bulleted:
+            continues = bool(items) and not bullet
+        else:
+            continues = bool(items) and (
+                line[0].islower()
+                or (line[0].isdigit() and not items[-1][-1].endswith((".", "!", "?")))
+                or items[-1][-1].endswith(("-", ",", " och", " eller", " samt"))
+            )
         if continues:
             items[-1].append(line)
         else:
@@ -423,7 +447,7 @@ def _areas(reading: _Reading, start: int, end: int) -> None:
             index += 1
             continue
         if _SCALE_ITEM.match(line):
-            index = _scale_skip(lines, index, end)
+            index = _scale_skip(reading, index, end)
             narrative = None
             continue
         known = matcher.match(lines, index)
@@ -433,7 +457,9 @@ def _areas(reading: _Reading, start: int, end: int) -> None:
             narrative = None
             index += taken
             continue
-        if narrative is not None:
+        if line == _NO_NARRATIVE:
+            narrative = None
+        elif narrative is not None:
             narrative.append(line)
         else:
             reading.unplaced_box_lines += 1
@@ -471,27 +497,38 @@ def _is_footer(reading: _Reading, line: str) -> bool:
     return bool(unit and line.startswith(unit) and " · " in line) or bool(_COVER_TITLE.match(line))
 
 
-def _scale_skip(lines: Sequence[str], index: int, end: int) -> int:
+def _scale_skip(reading: _Reading, index: int, end: int) -> int:
     """Past a grade scale's item ("B. Socialstyrelsens föreskrifter följs.") and its wrapped
-    lines: they go on to the sentence's end, and "Åtgärder krävs." may follow on its own."""
+    lines: they go on to the sentence's end (a grid's mark printed after it, "… krävs. D", is no
+    part of it), and "Åtgärder krävs." may follow on its own line."""
+    lines = reading.lines
+
+    def ends(text: str) -> bool:
+        return _GRID_MARKS.sub("", text).endswith(".")
+
     text = lines[index]
     index += 1
-    while index < end and lines[index] and not text.endswith("."):
-        if _SCALE_ITEM.match(lines[index]) or _BOX_HEADING.match(lines[index]):
-            return index
-        text += " " + lines[index]
-        index += 1
-    while (
-        index < end
-        and lines[index]
-        and (
-            _SCALE_TAIL.match(lines[index])
-            or (lines[index][0].islower() and not text.rstrip().endswith("förekomma."))
-        )
-    ):
+    for _ in range(4):
+        if ends(text) or index >= end or not lines[index] or _structural(reading, index):
+            break
         text = lines[index]
         index += 1
+    while index < end and lines[index] and _SCALE_TAIL.match(_GRID_MARKS.sub("", lines[index])):
+        index += 1
     return index
+
+
+def _structural(reading: _Reading, index: int) -> bool:
+    """Whether lines[index] is something the reader places on its own: no wrapped line."""
+    line = reading.lines[index]
+    return bool(
+        _SCALE_ITEM.match(line)
+        or _BOX_HEADING.match(line)
+        or _GROUP_HEADING.match(line)
+        or _PLAN_HEADING.match(line)
+        or reading.matcher.title(reading.lines, index)
+        or line.lower().startswith("handlingsplan mottagen")
+    )
 
 
 def _criterion_found(reading: _Reading, key: str) -> None:
@@ -565,7 +602,6 @@ def _plan(reading: _Reading, start: int, end: int, catalogs: Sequence[CatalogInd
         if not line or _PAGE_NUMBER.match(line) or _is_footer(reading, line):
             index += 1
             continue
-        label = _PLAN_LABELS.get(line.casefold().rstrip(":"))
         title = reading.matcher.title(lines, index)
         if title and (len(line) < 3 or line[1] == "." or state in (None, "follow_up_responsible")):
             taken, code = title
@@ -575,12 +611,16 @@ def _plan(reading: _Reading, start: int, end: int, catalogs: Sequence[CatalogInd
             area = code
             begin(area)
             continue
-        if label:
+        labelled = _plan_label(lines, index)
+        if labelled:
+            taken, label, rest = labelled
             if state is None:
                 begin(area)
             if not (label == state and not items[-1][label]):
                 state = label
-            index += 1
+            if rest:
+                items[-1][label].append(rest)
+            index += taken
             continue
         if state is None:
             index += 1  # the plan's introduction
@@ -618,6 +658,29 @@ def _plan(reading: _Reading, start: int, end: int, catalogs: Sequence[CatalogInd
                 follow_up_responsible=_plan_value(fields["follow_up_responsible"]),
             )
         )
+
+
+def _plan_label(lines: Sequence[str], index: int) -> tuple[int, str, str] | None:
+    """The plan's label lines[index] begins with: (lines it takes, field, the value after it on
+    the same line). Granska's own PDF prints a label beside its value and may wrap a long label
+    ("Datum när åtgärden ska vara" / "genomförd")."""
+    line = lines[index]
+    if len(line.casefold()) != len(line):
+        return None
+    folded = line.casefold()
+    for text, label in _PLAN_LABELS_LONGEST_FIRST:
+        if folded.rstrip(":") == text:
+            return 1, label, ""
+        if folded.startswith((text + " ", text + ":")):
+            return 1, label, line[len(text) :].lstrip(": ").strip()
+        if text.startswith(folded + " ") and index + 1 < len(lines):
+            joined = f"{line} {lines[index + 1]}"
+            joined_folded = joined.casefold()
+            if len(joined_folded) == len(joined) and (
+                joined_folded.rstrip(":") == text or joined_folded.startswith(text + " ")
+            ):
+                return 2, label, joined[len(text) :].lstrip(": ").strip()
+    return None
 
 
 def _plan_value(lines: Sequence[str]) -> str | None:
