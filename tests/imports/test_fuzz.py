@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from granska.imports import report as report_module
 from granska.imports.matching import CatalogIndex
 from granska.imports.parsed import AREA_CODES, report_json
+from granska.imports.reading import report_read
 from granska.imports.text import ReportRefused, lines_clean, text_decode
 
 FUZZ = settings(
@@ -111,3 +112,16 @@ def test_seed_bytes_with_random_bytes_replaced(
     except ReportRefused:
         return
     parse_or_refuse(text, catalog)
+
+
+@FUZZ
+@given(data=st.binary(max_size=2000), pdf=st.booleans())
+def test_report_read_refuses_or_reads_any_bytes(
+    data: bytes, pdf: bool, catalog: CatalogIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("granska.imports.reading._pdf_reader", lambda: None)
+    try:
+        report_read("fil", (b"%PDF-1.7\n" if pdf else b"") + data, [catalog])
+    except ReportRefused as refused:
+        message = refused.message
+        assert message

@@ -7,6 +7,7 @@ word at ("ST-" + "utbildningen") and a comma it lost all compare equal to the ca
 """
 
 import difflib
+import functools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ class CatalogIndex:
         return [code for code, area_code, _ in self.criteria if area_code == area]
 
 
+@functools.lru_cache(maxsize=8192)
 def text_key(text: str) -> str:
     """`text` as compared: letters and digits only, case folded, in composed form."""
     return "".join(ch for ch in unicodedata.normalize("NFC", text).casefold() if ch.isalnum())

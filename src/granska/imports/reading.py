@@ -7,7 +7,7 @@ language: one bad file in a batch of hundreds is a line in the result, never a c
 
 import importlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.utils.formats import number_format
@@ -65,14 +65,26 @@ def _read(data: bytes, catalogs: Sequence[CatalogIndex]) -> ParsedReport:
     return report_parse(text_decode(data), catalogs)
 
 
+def _pdf_reader() -> Callable[[bytes], Any] | None:
+    """`granska.imports.pdf.pdf_read`, imported when first needed; None while that module is
+    not there."""
+    try:
+        module = importlib.import_module("granska.imports.pdf")
+    except ImportError as error:
+        if error.name != "granska.imports.pdf":
+            raise
+        return None
+    reader: Callable[[bytes], Any] = module.pdf_read
+    return reader
+
+
 def _pdf_parse(data: bytes, catalogs: Sequence[CatalogIndex]) -> ParsedReport:
     """The PDF's text read as any report's, with the grades its grid marks and the regulations
     its columns name (those the cover names, when it names any, win)."""
-    try:
-        module: Any = importlib.import_module("granska.imports.pdf")
-    except ImportError:
-        raise ReportRefused(_("This installation of Granska cannot read PDF files.")) from None
-    pdf = module.pdf_read(data)
+    pdf_read = _pdf_reader()
+    if pdf_read is None:
+        raise ReportRefused(_("This installation of Granska cannot read PDF files."))
+    pdf = pdf_read(data)
     report = report_parse(str(pdf.text), catalogs)
     report.source_kind = "pdf"
     grades: dict[str, dict[str, tuple[str, str]]] = pdf.grades or {}

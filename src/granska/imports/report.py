@@ -185,6 +185,7 @@ class _Reading:
     narratives: dict[str, list[list[str]]] = field(default_factory=dict)
     # Each recognised criterion: (protocol, area, code) with its key, in order of appearance.
     found: list[tuple[str, str, str]] = field(default_factory=list)
+    taken: set[tuple[str, str]] = field(default_factory=set)  # (protocol, code) of `found`
     unplaced_box_lines: int = 0
     recognised_anything: bool = False
 
@@ -277,19 +278,23 @@ def _cover(reading: _Reading, start: int, end: int) -> None:
         else:
             high = labels[position + 1][0] if position + 1 < len(labels) else len(lines)
             span = range(i + 1, high)
-        value_lines = [lines[j] for j in span if j not in used and lines[j]]
-        if not values_first and kind != "regulations":
-            # After the last label only the value's own lines: up to the first paragraph break.
-            value_lines = []
+        taken = [j for j in span if j not in used and lines[j]]
+        if not values_first:
+            # After its label, the value's own lines: up to a paragraph break or a line
+            # recognised; the regulations one a line.
+            taken = []
             for j in span:
                 if not lines[j]:
-                    if value_lines:
+                    if taken:
                         break
                     continue
-                if j in used:
+                if j in used or (kind == "regulations" and not _REGULATION.search(lines[j])):
                     break
-                value_lines.append(lines[j])
-        used.update(span if values_first else (j for j in span if lines[j] in value_lines))
+                if kind != "regulations" and taken and lines[j][:1].isupper() and len(taken) >= 2:
+                    break
+                taken.append(j)
+        used.update(span if values_first else taken)
+        value_lines = [lines[j] for j in taken]
         value = join_lines(value_lines)
         if not value or value in ("–", "-"):
             continue
@@ -535,7 +540,7 @@ def _criterion_found(reading: _Reading, key: str) -> None:
     """Records the criterion `key` is the text of, in each protocol that lists it. A text a
     protocol lists twice is the first of them not yet seen."""
     reading.recognised_anything = True
-    taken = {(protocol, code) for protocol, _, code in reading.found}
+    taken = reading.taken
     choices: dict[str, list[tuple[str, str]]] = {}
     for known in reading.matcher.known[key]:
         if known.code is not None:
@@ -545,6 +550,7 @@ def _criterion_found(reading: _Reading, key: str) -> None:
             (option for option in options if (protocol, option[1]) not in taken), options[0]
         )
         reading.found.append((protocol, area, code))
+        taken.add((protocol, code))
 
 
 def _protocol(reading: _Reading, catalogs: Sequence[CatalogIndex]) -> None:
