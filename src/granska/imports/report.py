@@ -92,7 +92,7 @@ _WHOLE_AREA = "området som helhet"
 # What Granska's own report prints where an area has no narrative.
 _NO_NARRATIVE = "Ingen text skriven."
 # Words before which a line's final hyphen is a hyphen of its own ("barn- och ungdom").
-_CONJUNCTIONS = frozenset({"och", "eller", "samt", "respektive", "resp", "som", "men", "till"})
+_CONJUNCTIONS = frozenset({"och", "eller", "samt", "respektive", "resp", "liksom", "till", "utan"})
 _MONTHS = {
     name: number
     for number, names in enumerate(

@@ -49,7 +49,7 @@ def text_decode(data: bytes) -> str:
 
     Raises ReportRefused for an empty file and for bytes that are no text (NULs or other
     controls, undefined bytes)."""
-    if not data.strip():
+    if not data or data.isspace():
         raise ReportRefused(gettext_noop("The file is empty."))
     text: str | None = None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
