@@ -98,7 +98,7 @@ def _pages_text(data: bytes) -> list[str]:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as error:
-        if "password" in str(error).lower():
+        if getattr(error, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:
             raise ReportRefused(
                 _("The PDF is encrypted with a password and cannot be read.")
             ) from None
