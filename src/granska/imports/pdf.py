@@ -41,8 +41,9 @@ GRADES: Final = ("A", "B", "C", "D")
 MARK_GLYPHS: Final = frozenset("XxХх×✕✖✗✘✓✔☑☒●•■▪◼◾⬤○◯◉◎*+")
 AREA_HEADING: Final = re.compile(r"^([A-H])\.\s+(\S.{0,78})$")
 ROW_LABEL: Final = re.compile(r"^([A-D])\.$")
-# A page whose text holds a grid's header row (read by pdfplumber, with the page after it).
-YEARS_IN_TEXT: Final = re.compile(r"\b(?:2015|2021)\b")
+# A page whose text holds a grid's header row, a line of the years alone or after "Gradering"
+# (read by pdfplumber, with the page after it).
+YEARS_IN_TEXT: Final = re.compile(r"^[ \t]*(?:Gradering[ \t]+)?(?:(?:2015|2021)[ \t]*){1,2}$", re.M)
 # How close (in points) words must sit vertically to be on one line.
 LINE_TOLERANCE: Final = 3.0
 # A fill counts as a mark when it is this dark or darker (0 black, 1 white): a grid's light
