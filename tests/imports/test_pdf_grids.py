@@ -4,8 +4,8 @@ by a page break."""
 
 import pytest
 
-from granska.imports.pdf import pdf_read
 from granska.imports.parsed import REGULATIONS
+from granska.imports.pdf import pdf_read
 from tests.imports.typst_pdfs import Area, report_pdf
 
 SOSFS, HSLF = REGULATIONS
@@ -89,3 +89,11 @@ def test_a_grid_cut_by_a_page_break_is_read_on_both_pages(space: str, repeat_hea
 def test_a_mark_in_a_column_of_its_own_is_not_read_in_the_other() -> None:
     reading = pdf_read(report_pdf([Area("C", {"2021": ("B", "cross")})]))
     assert reading.grades == {"C": {HSLF: ("B", "pdf-shape")}}
+
+
+def test_a_header_row_of_the_years_alone() -> None:
+    # The seeds' text has the years on a line of their own: "2015 2021".
+    reading = pdf_read(
+        report_pdf([Area("B", {"2015": ("C", "X"), "2021": ("C", "cross")})], label="")
+    )
+    assert reading.grades == {"B": {SOSFS: ("C", "pdf-glyph"), HSLF: ("C", "pdf-shape")}}

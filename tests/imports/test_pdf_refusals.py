@@ -62,11 +62,10 @@ def test_a_damaged_pdf_is_refused() -> None:
 def _read_or_refuse(data: bytes) -> None:
     try:
         reading = pdf_read(data)
-    except ReportRefused as refused:
-        assert refused.message
-    else:
-        assert isinstance(reading, PdfReading)
-        assert all(code in "ABCDEFGH" for code in reading.grades)
+    except ReportRefused:
+        return
+    assert isinstance(reading, PdfReading)
+    assert all(code in "ABCDEFGH" for code in reading.grades)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -28,10 +28,10 @@ TITLES = {
 }
 # Typst for each way of marking a cell.
 MARKS = {
-    "X": '[X]',
-    "x": '[x]',
-    "tick": '[✓]',
-    "dot": '[●]',
+    "X": "[X]",
+    "x": "[x]",
+    "tick": "[✓]",
+    "dot": "[●]",
     "letter": None,  # the row's grade letter itself
     "rect": "box(width: 9pt, height: 9pt, fill: black)",
     "cross": (
@@ -69,7 +69,7 @@ def _cell(grade: str, year: str, area: Area) -> str:
     return MARKS[kind]
 
 
-def _area(area: Area, years: Sequence[str], *, repeat_header: bool) -> str:
+def _area(area: Area, years: Sequence[str], *, repeat_header: bool, label: str) -> str:
     header = ", ".join(f"[*{year}*]" for year in years)
     rows = []
     for grade in area.grades:
@@ -89,22 +89,27 @@ def _area(area: Area, years: Sequence[str], *, repeat_header: bool) -> str:
 ]
 {area.space_before}
 #table(columns: ({columns}), align: (left, center + horizon, center + horizon),
-  table.header(repeat: {"true" if repeat_header else "false"}, [*Gradering*], {header}),
+  table.header(repeat: {"true" if repeat_header else "false"}, [{label}], {header}),
   {", ".join(rows)})
 """
 
 
 def report_pdf(
-    areas: Sequence[Area], *, years: Sequence[str] = ("2015", "2021"), repeat_header: bool = True
+    areas: Sequence[Area],
+    *,
+    years: Sequence[str] = ("2015", "2021"),
+    repeat_header: bool = True,
+    label: str = "*Gradering*",
 ) -> bytes:
     """A PDF of the areas, one after another (two on a page when they fit); a grid cut by a
-    page break repeats its header row on the next page, or (`repeat_header=False`) does not."""
+    page break repeats its header row on the next page, or (`repeat_header=False`) does not.
+    `label` is the header row's first cell (the seeds' grids name only the years)."""
     source = (
         '#set page(paper: "a4", margin: 2cm)\n'
         '#set text(font: ("Lato", "Noto Sans Symbols 2", "Noto Sans Symbols", "Noto Sans"), '
         'size: 10pt, lang: "sv")\n'
         "#heading(level: 1)[STRUKTUR]\n"
-        + "\n".join(_area(area, years, repeat_header=repeat_header) for area in areas)
+        + "\n".join(_area(area, years, repeat_header=repeat_header, label=label) for area in areas)
     )
     pdf = typst.compile(
         source.encode(), format="pdf", font_paths=[str(FONT_DIR)], ignore_system_fonts=True
@@ -144,9 +149,10 @@ def encrypted_pdf() -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
-    out += (
-        b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<%s> <%s>] >>\n"
-        % (len(objects) + 1, b"ab" * 16, b"ab" * 16)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Encrypt 4 0 R /ID [<%s> <%s>] >>\n" % (
+        len(objects) + 1,
+        b"ab" * 16,
+        b"ab" * 16,
     )
     out += b"startxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)

@@ -22,6 +22,7 @@ grades: no other exception leaves this module.
 
 import contextlib
 import io
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -84,7 +85,7 @@ def pdf_read(data: bytes) -> PdfReading:
     wanted = _grid_pages(pages)
     try:
         grids = _grids_read(data, wanted, pages)
-    except Exception:  # noqa: BLE001 - pdfminer on a damaged file: the grades stay unknown
+    except Exception:  # pdfminer on a damaged file that pdfium opened: the grades stay unknown
         logger.warning("pdf grids unreadable", exc_info=False)
         grids = _Grids()
     return PdfReading(
@@ -324,12 +325,14 @@ def _page_read(
         if match and not _grid_row_wording(line.text):
             area = match.group(1)
         i += 1
+    segments = list(_segments(page)) if found else []
     for grid in found:
         if grid.area is None:
-            continue
+            continue  # a grid before any area heading: whose grades they are is not known
         for column in grid.columns:
             for row in grid.rows:
-                grids.add(grid.area, column.regulation, row.grade, _cell(page, grid, column, row))
+                cell = _cell(page, segments, column, row)
+                grids.add(grid.area, column.regulation, row.grade, cell)
     last = found[-1] if found else None
     # A grid goes on over the page break only when it ended the page.
     return area, last if last and _ends_page(lines, last) else None
@@ -373,7 +376,7 @@ def _columns(page: Any, header: _Line, years: Sequence[dict[str, Any]]) -> list[
     )
     centres = [(float(w["x0"]) + float(w["x1"])) / 2 for w in years]
     widths = [float(w["x1"]) - float(w["x0"]) for w in years]
-    gap = min((b - a for a, b in zip(centres, centres[1:], strict=False)), default=0.0)
+    gap = min((b - a for a, b in itertools.pairwise(centres)), default=0.0)
     half = max(gap / 2 if gap else max(widths) * 1.2, max(widths) * 0.75)
     columns = []
     for word, centre in zip(years, centres, strict=True):
@@ -419,13 +422,11 @@ def _rows(lines: Sequence[_Line], start: int, top: float) -> tuple[list[_Row], f
     return rows, label_x, i
 
 
-def _inside(obj: dict[str, Any], column: _Column, row: _Row, *, centre: bool = True) -> bool:
-    x0, x1 = float(obj["x0"]), float(obj["x1"])
-    top, bottom = float(obj["top"]), float(obj["bottom"])
-    if centre:
-        cx, cy = (x0 + x1) / 2, (top + bottom) / 2
-        return column.x0 <= cx <= column.x1 and row.top <= cy <= row.bottom
-    return x0 >= column.x0 - 1 and x1 <= column.x1 + 1 and top >= row.top - 2 and bottom <= row.bottom + 2
+def _inside(obj: dict[str, Any], column: _Column, row: _Row) -> bool:
+    """Is the object's centre in the cell? (A mark may overlap the cell's rules a little.)"""
+    cx = (float(obj["x0"]) + float(obj["x1"])) / 2
+    cy = (float(obj["top"]) + float(obj["bottom"])) / 2
+    return column.x0 <= cx <= column.x1 and row.top <= cy <= row.bottom
 
 
 def _luminance(colour: Any) -> float | None:
@@ -467,7 +468,7 @@ def _segments(page: Any) -> Iterator[tuple[float, float, float, float]]:
     pieces of curves."""
     for line in page.lines:
         points = line.get("pts") or [(line["x0"], line["top"]), (line["x1"], line["bottom"])]
-        for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
+        for (ax, ay), (bx, by) in itertools.pairwise(points):
             yield float(ax), float(ay), float(bx), float(by)
     for curve in page.curves:
         points = curve.get("pts") or []
@@ -476,9 +477,12 @@ def _segments(page: Any) -> Iterator[tuple[float, float, float, float]]:
             yield float(ax), float(ay), float(bx), float(by)
 
 
-def _cell(page: Any, grid: _Grid, column: _Column, row: _Row) -> _Cell:
+def _cell(
+    page: Any, segments: Sequence[tuple[float, float, float, float]], column: _Column, row: _Row
+) -> _Cell:
+    """The marks in one cell: glyphs, a struck-through grade letter, filled or drawn shapes."""
     cell = _Cell()
-    segments = list(_segments(page))
+    fills = _dark_fills(page, column, row)
     for char in page.chars:
         if not _inside(char, column, row):
             continue
@@ -488,7 +492,7 @@ def _cell(page: Any, grid: _Grid, column: _Column, row: _Row) -> _Cell:
         if glyph not in MARK_GLYPHS and glyph != row.grade:
             continue
         shade = _luminance(char.get("non_stroking_color"))
-        if shade is not None and shade > 0.9 and not _dark_fills(page, column, row):
+        if shade is not None and shade > 0.9 and not fills:
             continue  # white on white: not a visible mark
         if glyph == row.grade and _struck(char, segments):
             cell.struck = True
@@ -496,7 +500,7 @@ def _cell(page: Any, grid: _Grid, column: _Column, row: _Row) -> _Cell:
             continue
         cell.glyph = True
         cell.letter = glyph
-    if _dark_fills(page, column, row):
+    if fills:
         cell.shape = True
     diagonals = [
         (ax, ay, bx, by)
