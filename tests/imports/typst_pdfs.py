@@ -7,10 +7,20 @@ The texts are our own; only the layout follows the seeds."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import typst
 
 from granska.glyphs import FONT_DIR
+
+
+@cache
+def _fonts() -> typst.Fonts:
+    """The project's fonts and no others, as the reports are typeset."""
+    return typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(FONT_DIR)]
+    )
+
 
 SCALE = {
     "A": "Socialstyrelsens föreskrifter och allmänna råd följs. Övriga kvalitetsindikatorer är "
@@ -26,13 +36,12 @@ TITLES = {
     "C": "Lokaler och utrustning",
     "D": "Tjänstgöringens upplägg",
 }
-# Typst for each way of marking a cell.
-MARKS = {
+# Typst for each way of marking a cell (and "letter": the row's grade letter itself).
+MARKS: dict[str, str] = {
     "X": "[X]",
     "x": "[x]",
     "tick": "[✓]",
     "dot": "[●]",
-    "letter": None,  # the row's grade letter itself
     "rect": "box(width: 9pt, height: 9pt, fill: black)",
     "cross": (
         "box(width: 9pt, height: 9pt, {"
@@ -111,18 +120,14 @@ def report_pdf(
         "#heading(level: 1)[STRUKTUR]\n"
         + "\n".join(_area(area, years, repeat_header=repeat_header, label=label) for area in areas)
     )
-    pdf = typst.compile(
-        source.encode(), format="pdf", font_paths=[str(FONT_DIR)], ignore_system_fonts=True
-    )
+    pdf = typst.compile(source.encode(), format="pdf", font_paths=_fonts())
     assert isinstance(pdf, bytes)
     return pdf
 
 
 def typst_pdf(source: str) -> bytes:
     """Any Typst source as a PDF, with the project's fonts."""
-    pdf = typst.compile(
-        source.encode(), format="pdf", font_paths=[str(FONT_DIR)], ignore_system_fonts=True
-    )
+    pdf = typst.compile(source.encode(), format="pdf", font_paths=_fonts())
     assert isinstance(pdf, bytes)
     return pdf
 
