@@ -20,7 +20,6 @@ damaged file becomes a `ReportRefused` with a Swedish message, or (for the grids
 grades: no other exception leaves this module.
 """
 
-import contextlib
 import io
 import itertools
 import logging
@@ -232,13 +231,7 @@ def _grids_read(data: bytes, wanted: Sequence[int], pages: Sequence[str]) -> _Gr
     area: str | None = None
     previous: _Grid | None = None  # the last grid of the page before, for one cut by a break
     wanted_set = set(wanted)
-    # pdfminer warns at length about damaged files; the outcome is all that matters here.
-    for name in ("pdfminer", "pdfplumber"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    with (
-        contextlib.redirect_stderr(io.StringIO()),
-        pdfplumber.open(io.BytesIO(data)) as document,
-    ):
+    with pdfplumber.open(io.BytesIO(data)) as document:
         for index, text in enumerate(pages):
             if index not in wanted_set:
                 # Only its last area heading matters: the grid on a later page belongs to it.
