@@ -3,6 +3,8 @@
 Timings are medians of repeated runs in this process, each beside a baseline measured in the same
 run, because these machines are shared and noisy: read the ratios, not the milliseconds.
 
+Then reading the demo's final reports back as an import would (`import_*`, issue 13).
+
 Last, the survey under load (`survey_*`, bench/survey_load.py): gunicorn and PostgreSQL in
 processes of their own, about two minutes. `--no-survey` leaves it out, `--survey-only` runs it
 alone (`make bench-survey`).
@@ -151,6 +153,75 @@ def report_bench() -> None:
     write_pages(data)
 
 
+def import_bench() -> None:
+    """Reading the demo's final-report PDFs back (issue 13): seconds per report, and for 100
+    reports in one batch, against pypdfium2's text extraction alone in the same run.
+
+    What is timed is `report_read` (pdf_read and the text parser) once it exists, else
+    `pdf_read` alone; `import_reader` says which."""
+    from granska.imports.pdf import pdf_read
+    from granska.reports.models import FinalReport
+
+    pdfs = []
+    for report in FinalReport.objects.filter(replaced_at__isnull=True).order_by("pk"):
+        with report.pdf.open("rb") as file:
+            pdfs.append(file.read())
+    if not pdfs:
+        print("import: skipped, the demo issued no final report", file=sys.stderr)
+        return
+    read: Callable[[bytes], object] = pdf_read
+    reader = "pdf_read"
+    try:
+        from granska.imports.catalogs import catalog_indexes  # type: ignore[import-not-found]
+        from granska.imports.reading import report_read  # type: ignore[import-not-found]
+    except ImportError:
+        pass
+    else:
+        catalogs = catalog_indexes()
+
+        def read(data: bytes) -> object:
+            return report_read("bench.pdf", data, catalogs)
+
+        reader = "report_read"
+
+    def text_only(data: bytes) -> None:
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(data)
+        try:
+            "\f".join(page.get_textpage().get_text_range() for page in document)
+        finally:
+            document.close()
+
+    def each(work: Callable[[bytes], object]) -> Callable[[], None]:
+        def run() -> None:
+            for pdf in pdfs:
+                work(pdf)
+
+        return run
+
+    rounds = 3
+    import_s = median_ms(each(read), rounds=rounds) / 1000 / len(pdfs)
+    text_s = median_ms(each(text_only), rounds=rounds) / 1000 / len(pdfs)
+    batch = [pdfs[n % len(pdfs)] for n in range(100)]
+    start = time.perf_counter()
+    for pdf in batch:
+        read(pdf)
+    batch_s = time.perf_counter() - start
+    start = time.perf_counter()
+    for pdf in batch:
+        text_only(pdf)
+    batch_text_s = time.perf_counter() - start
+    print(f"import_reader: {reader}")
+    print(f"import_reports: {len(pdfs)}")
+    show("import_seconds_per_report", import_s)
+    show("pdf_text_seconds_per_report", text_s)
+    show("import_per_report_ratio", import_s / text_s)
+    show("import_seconds_100_reports", batch_s)
+    show("pdf_text_seconds_100_reports", batch_text_s)
+    show("import_100_reports_ratio", batch_s / batch_text_s)
+
+
 def survey_bench() -> None:
     """300 respondents answering within a minute, against gunicorn and PostgreSQL
     (bench/survey_load.py, which says how); skipped with a note when PostgreSQL is not there."""
@@ -171,6 +242,9 @@ def main() -> None:
     call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     if "--pages-only" in sys.argv:
         write_pages(largest_report())
+        return
+    if "--import-only" in sys.argv:
+        import_bench()
         return
 
     # The review page of the largest demo review against a page of the same layout with no data.
@@ -231,6 +305,7 @@ def main() -> None:
     show("catalog_store_ratio", load_ms / parse_ms)
 
     report_bench()
+    import_bench()
     if "--no-survey" not in sys.argv:
         survey_bench()
 
