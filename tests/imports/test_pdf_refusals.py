@@ -9,8 +9,8 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from granska.imports.errors import ReportRefused
 from granska.imports.pdf import PdfReading, pdf_read
+from granska.imports.text import ReportRefused
 from tests.imports.typst_pdfs import Area, encrypted_pdf, report_pdf, typst_pdf
 
 

@@ -31,8 +31,8 @@ from typing import Any, Final
 import pypdfium2 as pdfium
 from django.utils.translation import gettext as _
 
-from granska.imports.errors import ReportRefused
 from granska.imports.parsed import REGULATIONS, GradeSource
+from granska.imports.text import ReportRefused
 
 # The year a grid's column names, and the regulation it stands for.
 YEAR_REGULATIONS: Final = {"2015": REGULATIONS[0], "2021": REGULATIONS[1]}
