@@ -178,11 +178,11 @@ def test_a_zip_gives_its_reports_with_their_names_as_in_it(
 @pytest.mark.parametrize(
     ("members", "words"),
     [
-        ((("../../etc/rapport.txt", b"x"),), "outside"),
-        ((("/tmp/rapport.txt", b"x"),), "outside"),
-        ((("C:/rapport.txt", b"x"),), "outside"),
-        ((("bilaga.docx", b"x"),), "no .pdf or .txt"),
-        ((), "no .pdf or .txt"),
+        ((("../../etc/rapport.txt", b"x"),), "utanför sina mappar"),
+        ((("/tmp/rapport.txt", b"x"),), "utanför sina mappar"),
+        ((("C:/rapport.txt", b"x"),), "utanför sina mappar"),
+        ((("bilaga.docx", b"x"),), "inga .pdf- eller .txt-filer"),
+        ((), "inga .pdf- eller .txt-filer"),
     ],
 )
 def test_a_zip_is_refused_whole_for_paths_outside_it_or_no_reports(
@@ -199,13 +199,13 @@ def test_a_zip_bomb_is_refused_without_unpacking_it(monkeypatch: pytest.MonkeyPa
     assert len(bomb) < 200_000
     with pytest.raises(ValidationError) as refused:
         zip_reports("bomb.zip", bomb)
-    assert "larger than 50 MB" in refused.value.messages[0]
+    assert "större än 50 MB" in refused.value.messages[0]
     # Many members within their own limit but too much in all.
     monkeypatch.setattr(batches, "MAX_ZIP_BYTES", 3000)
     many = zipped(*[(f"r{n}.txt", b"a" * 1000) for n in range(4)])
     with pytest.raises(ValidationError) as refused:
         zip_reports("many.zip", many)
-    assert "unpacks to more than" in refused.value.messages[0]
+    assert "packas upp till mer än" in refused.value.messages[0]
 
 
 def test_a_file_that_is_no_zip_is_refused_by_name() -> None:

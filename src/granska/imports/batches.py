@@ -262,7 +262,10 @@ def _read_outcome(item: BatchItem) -> dict[str, Any]:
         parsed = file_read(item.name, data)
     except Exception:  # a fault of the reader: the item says so, the batch goes on
         logger.exception("Import batch item %s: the reader failed", item.pk)
-        parsed = _("The file could not be read (an error in Granska; the kansli's staff knows).")
+        parsed = _(
+            "The file could not be read because of an error in Granska. Try again later, or "
+            "report the error."
+        )
     if isinstance(parsed, str):
         return {"state": BatchItemState.REFUSED, "message": parsed}
     return {"state": BatchItemState.READ, "reading": report_json(parsed), "message": ""}
