@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from granska.accounts.models import User
 from granska.imports.batches import batch_create, batch_item_read
@@ -28,13 +28,12 @@ def test_the_kansli_uploads_follows_the_reading_and_confirms_one(
     menu(page)
     page.get_by_role("link", name="Importera rapporter").click()
     assert_accessible(page)
-    page.get_by_label("Rapporter (.pdf, .txt eller .zip)").set_input_files(
-        [
-            {"name": "bjorkhaga.txt", "mimeType": "text/plain", "buffer": variant_a(seeds_dir)},
-            {"name": "sjovik.txt", "mimeType": "text/plain", "buffer": variant_b(seeds_dir)},
-            {"name": "trasig.txt", "mimeType": "text/plain", "buffer": BROKEN},
-        ]
-    )
+    files: list[FilePayload] = [
+        {"name": "bjorkhaga.txt", "mimeType": "text/plain", "buffer": variant_a(seeds_dir)},
+        {"name": "sjovik.txt", "mimeType": "text/plain", "buffer": variant_b(seeds_dir)},
+        {"name": "trasig.txt", "mimeType": "text/plain", "buffer": BROKEN},
+    ]
+    page.get_by_label("Rapporter (.pdf, .txt eller .zip)").set_input_files(files)
     page.get_by_role("button", name="Läs filerna").click()
 
     # The worker has not read anything yet: the page says so, and follows it.
@@ -51,14 +50,14 @@ def test_the_kansli_uploads_follows_the_reading_and_confirms_one(
     # The previews: what was read, the unknowns marked, the refusal with its reason.
     broken = BatchItem.objects.get(name="trasig.txt")
     assert broken.state == BatchItemState.REFUSED
-    files = page.locator(".import-file")
-    expect(files).to_have_count(3)
-    expect(files.nth(0)).to_contain_text(UNIT_A)
-    expect(files.nth(1).locator(".unknown").first).to_have_text("okänt")
-    expect(files.nth(2)).to_contain_text(broken.message)
-    expect(files.nth(2).get_by_role("checkbox")).to_have_count(0)
-    files.nth(0).get_by_text("Visa allt som lästes").click()
-    expect(files.nth(0).get_by_role("heading", name="Område A")).to_be_visible()
+    previews = page.locator(".import-file")
+    expect(previews).to_have_count(3)
+    expect(previews.nth(0)).to_contain_text(UNIT_A)
+    expect(previews.nth(1).locator(".unknown").first).to_have_text("okänt")
+    expect(previews.nth(2)).to_contain_text(broken.message)
+    expect(previews.nth(2).get_by_role("checkbox")).to_have_count(0)
+    previews.nth(0).get_by_text("Visa allt som lästes").click()
+    expect(previews.nth(0).get_by_role("heading", name="Område A")).to_be_visible()
     assert_accessible(page)
 
     # Only the first is imported.

@@ -67,7 +67,7 @@ def fake_store(*, by: User, parsed: ParsedReport, source: SourceFile) -> Review:
     review = review_create(
         by=kansli_user(),
         unit=UnitFactory(name=parsed.header.unit or f"Importerad {source.pk}"),
-        protocol=ProtocolVersion.objects.order_by("pk").first(),
+        protocol=ProtocolVersion.objects.order_by("pk")[0],
         regulations=("SOSFS 2015:8",),
     )
     ImportedReview.objects.create(

@@ -3,6 +3,7 @@ zips opened in memory with their limits, each file read once by its task, the co
 importing the chosen and leaving out the rest, never twice. The real reader's path is
 tests/imports/test_import_page.py and the browser test."""
 
+import contextlib
 import io
 import zipfile
 from collections.abc import Callable
@@ -36,7 +37,7 @@ from granska.imports.parsed import (
     report_json,
 )
 from tests.factories import UserFactory
-from tests.imports.importer import BROKEN, UNIT_A, UNIT_B, patched_importer, variant_a, variant_b
+from tests.imports.importer import BROKEN, UNIT_A, patched_importer, variant_a, variant_b
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
@@ -91,9 +92,12 @@ def test_each_file_is_read_in_the_background_and_refused_with_its_reason(
     assert (a.name, a.state, a.message) == ("a.txt", BatchItemState.READ, "")
     assert a.reading is not None
     assert a.reading["header"]["unit"] == UNIT_A
-    assert a.reading == report_json(batches.file_read("a.txt", variant_a(seeds_dir)))  # type: ignore[arg-type]
+    parsed = batches.file_read("a.txt", variant_a(seeds_dir))
+    assert isinstance(parsed, ParsedReport)
+    assert a.reading == report_json(parsed)
     assert b.state == BatchItemState.READ
-    assert (c.state, c.reading, c.message) == (BatchItemState.REFUSED, None, "Filen innehåller ingen text.")
+    assert (c.state, c.reading) == (BatchItemState.REFUSED, None)
+    assert c.message == "Filen innehåller ingen text."
     # Each file kept, by its hash, under a name of its own.
     assert SourceFile.objects.count() == 3
     assert a.source.content.read() == variant_a(seeds_dir)
@@ -179,7 +183,7 @@ def test_a_zip_gives_its_reports_with_their_names_as_in_it(
     ("members", "words"),
     [
         ((("../../etc/rapport.txt", b"x"),), "utanför sina mappar"),
-        ((("/tmp/rapport.txt", b"x"),), "utanför sina mappar"),
+        ((("/srv/rapport.txt", b"x"),), "utanför sina mappar"),
         ((("C:/rapport.txt", b"x"),), "utanför sina mappar"),
         ((("bilaga.docx", b"x"),), "inga .pdf- eller .txt-filer"),
         ((), "inga .pdf- eller .txt-filer"),
@@ -222,10 +226,8 @@ def test_an_empty_upload_is_refused(kansli: User) -> None:
 
 @given(st.binary(max_size=400))
 def test_any_bytes_named_zip_are_read_or_refused_never_raised(data: bytes) -> None:
-    try:
+    with contextlib.suppress(ValidationError):
         zip_reports("x.zip", data)
-    except ValidationError:
-        pass
 
 
 # ---- Confirming --------------------------------------------------------------------------------
@@ -262,7 +264,9 @@ def test_confirming_imports_the_chosen_and_leaves_out_the_rest_once(
 def test_a_file_in_two_batches_is_imported_once(
     django_capture_on_commit_callbacks: Capture, kansli: User, seeds_dir: Path
 ) -> None:
-    (first,) = created(django_capture_on_commit_callbacks, kansli, [("a.txt", variant_a(seeds_dir))])
+    (first,) = created(
+        django_capture_on_commit_callbacks, kansli, [("a.txt", variant_a(seeds_dir))]
+    )
     (second,) = created(
         django_capture_on_commit_callbacks, kansli, [("igen.txt", variant_a(seeds_dir))]
     )
@@ -275,7 +279,9 @@ def test_a_file_in_two_batches_is_imported_once(
     assert second.review == first.review
     assert ImportedReview.objects.count() == 1
     # And uploaded a third time, it is a duplicate as soon as it is read, naming the review.
-    (third,) = created(django_capture_on_commit_callbacks, kansli, [("tre.txt", variant_a(seeds_dir))])
+    (third,) = created(
+        django_capture_on_commit_callbacks, kansli, [("tre.txt", variant_a(seeds_dir))]
+    )
     assert third.state == BatchItemState.DUPLICATE
     assert third.review == first.review
     assert str(first.review) in third.message

@@ -9,6 +9,7 @@ The reader and the storing belong to the importer (`granska.imports.reading`,
 `granska.imports.services`); this module calls them in two places only, `file_read` and
 `reading_import`, so that the page depends on their names and nothing more."""
 
+import functools
 import hashlib
 import importlib
 import io
@@ -120,7 +121,8 @@ def zip_reports(zip_name: str, data: bytes) -> list[tuple[str, bytes]]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise _refuse(_("%(name)s is not a zip file that can be opened.") % {"name": zip_name})
+        message = _("%(name)s is not a zip file that can be opened.") % {"name": zip_name}
+        raise _refuse(message) from None
     found: list[tuple[str, bytes]] = []
     total = 0
     for info in members:
@@ -152,7 +154,7 @@ def zip_reports(zip_name: str, data: bytes) -> list[tuple[str, bytes]]:
             raise _refuse(
                 _("%(member)s in %(name)s cannot be read out of the zip.")
                 % {"name": zip_name, "member": name}
-            )
+            ) from None
         if len(content) > MAX_FILE_BYTES:
             raise _refuse(
                 _("%(member)s in %(name)s is larger than %(mb)d MB.")
@@ -180,9 +182,7 @@ def files_expand(files: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
         else:
             expanded.append((name, data))
     if len(expanded) > MAX_BATCH_FILES:
-        raise _refuse(
-            _("Choose at most %(count)d files at a time.") % {"count": MAX_BATCH_FILES}
-        )
+        raise _refuse(_("Choose at most %(count)d files at a time.") % {"count": MAX_BATCH_FILES})
     return expanded
 
 
@@ -227,7 +227,7 @@ def batch_create(*, by: User, files: Sequence[tuple[str, bytes]]) -> ImportBatch
                 name=_name_kept(name),
                 position=position,
             )
-            transaction.on_commit(lambda pk=item.pk: batch_item_read.enqueue(pk))
+            transaction.on_commit(functools.partial(batch_item_read.enqueue, item.pk))
     logger.info("Import batch %s: %d files queued", batch.pk, len(expanded))
     return batch
 
@@ -350,7 +350,7 @@ def report_from_reading(reading: dict[str, Any], *, source_kind: str) -> ParsedR
 
 
 def _source_kind(source: SourceFile) -> str:
-    return "pdf" if source.content.name.endswith(".pdf") else "text"
+    return "pdf" if (source.content.name or "").endswith(".pdf") else "text"
 
 
 def batch_reading(batch: ImportBatch) -> bool:

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -133,11 +132,12 @@ def batch_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def batch_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress, polled by the page every 2 s; once every file is read, the previews with it
-    (swapped in out of band) and the polling stopped."""
+    (swapped in out of band) and the polling stopped (status 286)."""
     context = _context(_batch(request, pk))
-    status = 200 if context["reading"] else STOP_POLLING
     if not request.headers.get("HX-Request"):
-        status = 200  # opened directly: an ordinary page part
+        # Opened directly (without the page's script): the batch's whole page.
+        return render(request, "imports/batch.html", context)
+    status = 200 if context["reading"] else STOP_POLLING
     return render(request, "imports/batch.html#status", context, status=status)
 
 
@@ -146,7 +146,8 @@ def batch_status_view(request: HttpRequest, pk: int) -> HttpResponse:
 def confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Imports the files ticked, leaves the others out, and shows the batch with its reviews."""
     batch = _batch(request, pk)
-    item_ids = [int(value) for value in request.POST.getlist("items") if value.isascii() and value.isdigit()]
+    values = request.POST.getlist("items")
+    item_ids = [int(value) for value in values if value.isascii() and value.isdigit()]
     try:
         imported = batch_confirm(by=request_user(request), batch=batch, item_ids=item_ids)
     except ValidationError as error:
@@ -160,4 +161,3 @@ def confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
             % {"count": len(imported)},
         )
     return redirect("imports:batch", batch.pk)
-
