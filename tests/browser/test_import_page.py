@@ -3,10 +3,12 @@ once, the progress followed while the worker reads them, the previews with the u
 and the refusal, one of the two confirmed, and the review it made in the list. On the real
 importer once it is on main, else on its stand-in (tests/imports/importer.py)."""
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from playwright.sync_api import FilePayload, Page, expect
 
 from granska.accounts.models import User
@@ -101,3 +103,21 @@ def test_the_previews_fit_a_phone(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways: {width} px"
     assert_accessible(page)
+
+
+def test_more_files_than_an_upload_carries_are_refused_before_sending(page: Page) -> None:
+    log_in(page, KANSLI)
+    page.goto("/import/")
+    field = page.get_by_label("Rapporter (.pdf, .txt eller .zip)")
+    most = django_settings.DATA_UPLOAD_MAX_NUMBER_FILES
+    field.set_input_files(
+        [
+            {"name": f"r{n}.txt", "mimeType": "text/plain", "buffer": b"Styrkor"}
+            for n in range(most + 1)
+        ]
+    )
+    page.get_by_role("button", name="Läs filerna").click()
+    expect(page).to_have_url(re.compile(r"/import/$"))
+    message = field.evaluate("input => input.validationMessage")
+    assert f"Välj högst {most} filer åt gången" in message
+    assert not BatchItem.objects.exists()
