@@ -14,7 +14,7 @@ from playwright.sync_api import FilePayload, Page, expect
 from granska.accounts.models import User
 from granska.imports.batches import batch_create, batch_item_read
 from granska.imports.models import BatchItem, BatchItemState
-from tests.browser.conftest import KANSLI, assert_accessible, log_in, menu
+from tests.browser.conftest import KANSLI, assert_accessible, log_in, menu, screenshot
 from tests.imports.importer import BROKEN, UNIT_A, importer_in_place, variant_a, variant_b
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
@@ -42,6 +42,7 @@ def test_the_kansli_uploads_follows_the_reading_and_confirms_one(
     progress = page.get_by_role("status")
     expect(progress).to_contain_text("0 av 3 lästa")
     assert_accessible(page)
+    screenshot(page, "import-progress")
     first, *others = BatchItem.objects.order_by("position")
     batch_item_read.call(first.pk)
     expect(progress).to_contain_text("1 av 3 lästa")
@@ -61,6 +62,7 @@ def test_the_kansli_uploads_follows_the_reading_and_confirms_one(
     previews.nth(0).get_by_text("Visa allt som lästes").click()
     expect(previews.nth(0).get_by_role("heading", name="Område A")).to_be_visible()
     assert_accessible(page)
+    screenshot(page, "import-previews")
 
     # Only the first is imported.
     page.get_by_label("Importera sjovik.txt").uncheck()
@@ -103,6 +105,7 @@ def test_the_previews_fit_a_phone(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page scrolls sideways: {width} px"
     assert_accessible(page)
+    screenshot(page, "import-previews-390")
 
 
 def test_more_files_than_an_upload_carries_are_refused_before_sending(page: Page) -> None:

@@ -405,6 +405,12 @@ def batch_confirm(*, by: User, batch: ImportBatch, item_ids: Sequence[int]) -> l
                 item.message = " ".join(error.messages)
                 item.save(update_fields=["state", "message"])
                 continue
+            # The storing keeps the file with its review; should it not, the batch does, so
+            # that the file is known as imported (and a duplicate from now on).
+            ImportedReview.objects.get_or_create(
+                source=item.source,
+                defaults={"review": review, "reading": item.reading or {}, "imported_by": by},
+            )
             item.state = BatchItemState.IMPORTED
             item.review = review
             item.message = ""

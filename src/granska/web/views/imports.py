@@ -69,7 +69,8 @@ def upload_view(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class Area:
-    """One area of a file's preview: its code, its title as read, and what the JSON holds."""
+    """One area of a file's preview: its code, what the JSON holds, and its grades per regulation
+    with where each was read."""
 
     code: str
     reading: dict[str, Any]
