@@ -113,12 +113,11 @@ def test_more_files_than_an_upload_carries_are_refused_before_sending(page: Page
     page.goto("/import/")
     field = page.get_by_label("Rapporter (.pdf, .txt eller .zip)")
     most = django_settings.DATA_UPLOAD_MAX_NUMBER_FILES
-    field.set_input_files(
-        [
-            {"name": f"r{n}.txt", "mimeType": "text/plain", "buffer": b"Styrkor"}
-            for n in range(most + 1)
-        ]
-    )
+    many: list[FilePayload] = [
+        {"name": f"r{n}.txt", "mimeType": "text/plain", "buffer": b"Styrkor"}
+        for n in range(most + 1)
+    ]
+    field.set_input_files(many)
     page.get_by_role("button", name="Läs filerna").click()
     expect(page).to_have_url(re.compile(r"/import/$"))
     message = field.evaluate("input => input.validationMessage")
