@@ -23,6 +23,7 @@ from granska.actionplans.models import ActionItem, FollowUpReport, PlanStatus
 from granska.actionplans.services import ITEM_FIELDS, followup_report, plan_return
 from granska.catalog.models import ProtocolVersion
 from granska.grading.vocabulary import Outcome
+from granska.imports.batches import batch_create
 from granska.lifecycle import Status
 from granska.reports.models import DraftComment
 from granska.reports.services import draft_comment_add
@@ -606,6 +607,30 @@ TABLE |= {
     ),
     "surveys:results-xlsx": Url(
         lambda r: reverse("surveys:results-xlsx", args=[with_closed_round(r)]), GET=WORKERS
+    ),
+}
+
+
+# ---- The import page (imports:…): the kansli's alone. A batch of one text file, its reading
+# still queued (the table's cases never commit, so no task runs): its page shows the progress, and
+# confirming it says to wait, back on the batch's page. An upload with no file is refused (422).
+def import_batch(review: Review) -> int:
+    return batch_create(by=kansli_user(), files=[("rapport.txt", b"Styrkor\n")]).pk
+
+
+TABLE |= {
+    "imports:upload": Url(
+        lambda r: reverse("imports:upload"), GET=KANSLI_ONLY, POST=KANSLI_ONLY | {"kansli": 422}
+    ),
+    "imports:batch": Url(
+        lambda r: reverse("imports:batch", args=[import_batch(r)]), GET=KANSLI_ONLY
+    ),
+    "imports:batch-status": Url(
+        lambda r: reverse("imports:batch-status", args=[import_batch(r)]), GET=KANSLI_ONLY
+    ),
+    "imports:confirm": Url(
+        lambda r: reverse("imports:confirm", args=[import_batch(r)]),
+        POST=KANSLI_ONLY | {"kansli": REDIRECT},
     ),
 }
 

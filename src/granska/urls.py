@@ -11,6 +11,7 @@ urlpatterns = [
     path("rapporter/", include("granska.web.urls.published")),
     path("om/", include("granska.web.urls.about")),
     path("register/", include("granska.web.urls.registers")),
+    path("import/", include("granska.web.urls.imports")),
     path("", include("granska.web.urls.plans")),
     path("", include("granska.web.urls.surveys")),
     # django-allauth: login, logout, password reset and change, TOTP and recovery codes.
