@@ -180,3 +180,29 @@ def test_confirming_while_reading_says_to_wait(
         follow=True,
     )
     assert "Vänta tills" in response.content.decode()
+
+
+def zip_of(size: int) -> SimpleUploadedFile:
+    """A zip of one report padded to about `size` bytes (stored, not compressed)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("rapport.txt", b"x" * size)
+    return SimpleUploadedFile("arkiv.zip", buffer.getvalue(), "application/zip")
+
+
+def test_the_kansli_sends_a_zip_larger_than_other_uploads(client: Client, kansli: User) -> None:
+    from granska.uploads import MAX_UPLOAD_BYTES
+
+    response = client.post(reverse("imports:upload"), {"files": [zip_of(MAX_UPLOAD_BYTES + 2**20)]})
+    # Read and judged by the page (a report of nothing but x's), not refused as too large.
+    assert response.status_code != 413
+
+
+@pytest.mark.parametrize("role", [None, Role.INSPEKTOR, Role.VERKSAMHET])
+def test_nobody_else_sends_more_than_the_usual_limit(client: Client, role: str | None) -> None:
+    from granska.uploads import MAX_UPLOAD_BYTES
+
+    if role is not None:
+        client.force_login(UserFactory(role=role))
+    response = client.post(reverse("imports:upload"), {"files": [zip_of(MAX_UPLOAD_BYTES + 2**20)]})
+    assert response.status_code == 413

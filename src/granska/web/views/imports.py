@@ -19,7 +19,7 @@ from granska.accounts.rules import holds
 from granska.imports.batches import batch_confirm, batch_create
 from granska.imports.models import BatchItem, BatchItemState, ImportBatch
 from granska.imports.parsed import AREA_CODES
-from granska.uploads import request_limit
+from granska.uploads import MAX_IMPORT_BYTES
 from granska.web.views.common import request_user
 
 # htmx stops polling when the answer has this status (and still shows it).
@@ -62,7 +62,7 @@ def upload_view(request: HttpRequest) -> HttpResponse:
         "errors": errors,
         "batches": batches,
         "max_files": settings.DATA_UPLOAD_MAX_NUMBER_FILES,
-        "max_mb": request_limit() // 2**20,
+        "max_mb": MAX_IMPORT_BYTES // 2**20,
     }
     return render(request, "imports/upload.html", context, status=422 if errors else 200)
 
