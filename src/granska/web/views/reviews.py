@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from granska.accounts.rules import holds
 from granska.catalog.models import Area
+from granska.imports.selectors import imported_notice, imported_review_ids
 from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL
 from granska.notices.selectors import notices_for
 from granska.reviews.selectors import REVIEW_SORT_DEFAULT, review_list, review_overview
@@ -61,6 +62,7 @@ def review_list_view(request: HtmxHttpRequest) -> HttpResponse:
         "reviews": page.items,
         "headers": sort_headers(REVIEW_COLUMNS, sort, request.GET),
         "sort": sort,
+        "imported_ids": imported_review_ids(list(page.items)),
     }
     template = "reviews/review_list.html"
     if request.htmx:
@@ -91,6 +93,7 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews/review_detail.html",
         {
             "review": review,
+            "imported_notice": imported_notice(review),
             "steps": overview.steps,
             "waiting": review_waiting(overview.standing, user, late_since=overview.unit_late),
             "grid": overview.grid,
