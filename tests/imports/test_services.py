@@ -224,6 +224,7 @@ def test_report_import_stores_the_file_once_and_makes_the_review(
     )
     assert result.outcome == "imported"
     assert result.file == "rapporter/2019-ogon.txt"
+    assert result.review is not None
     review = Review.objects.get(pk=result.review)
     source = review.imported.source
     assert source.name == "2019-ogon.txt"
