@@ -158,3 +158,18 @@ def test_no_move_takes_it_anywhere(kansli_client: Client, review: Review, target
 def test_no_corrected_final_report_is_issued_for_it(kansli_client: Client, review: Review) -> None:
     kansli_client.post(reverse("reports:reissue", args=[review.pk]), {"reason": "Rättelse."})
     _unchanged(review)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["reviews:detail", "reviews:history", "reviews:recorded", "reports:html", "actionplans:plan"],
+)
+def test_every_page_of_it_opens(kansli_client: Client, review: Review, name: str) -> None:
+    response = kansli_client.get(reverse(name, args=[review.pk]))
+    assert response.status_code == 200
+
+
+def test_its_plan_is_as_written(kansli_client: Client, review: Review) -> None:
+    page = kansli_client.get(reverse("actionplans:plan", args=[review.pk])).content.decode()
+    assert "Inför schemalagd studietid." in page
+    assert "Våren 2027" in page

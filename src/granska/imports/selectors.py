@@ -30,10 +30,12 @@ class ImportedNotice:
 def imported_notice(review: Review) -> ImportedNotice | None:
     """What an imported review's pages say of it; None for a review made in Granska. The
     unknowns are read from what was read (the reading's JSON) and what was stored (the grades):
-    nothing guessed is shown as known."""
-    imported = ImportedReview.objects.filter(review=review).select_related("source").first()
-    if imported is None:
+    nothing guessed is shown as known. Pass the review read with "imported__source"."""
+    # Read with the review (`select_related("imported__source")`), a review made in Granska
+    # costs no query here.
+    if not review.is_imported:
         return None
+    imported = review.imported
     reading = imported.reading
     header = reading.get("header", {})
     unknown = []

@@ -133,7 +133,7 @@ def report_import(
         )
     try:
         parsed = (read or _reader_default)(name, data)
-    except Exception as error:
+    except Exception as error:  # a refusal, or a reader's bug: see `_refusal`
         return FileResult(file=name, outcome="refused", message=_refusal(error))
     if dry_run:
         return FileResult(file=name, outcome="would_import", report=parsed)

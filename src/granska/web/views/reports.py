@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 def _readable_report(request: HttpRequest, pk: int) -> Review:
     """The review whose report the person may read: 404 if they may not see the review, 403 if
     they may see it but not (yet) its report."""
-    review = visible_review(request, pk)
+    review = visible_review(request, pk, "imported__source")
     if not request_user(request).has_perm("reports.view_report", review):
         raise PermissionDenied
     return review

@@ -76,7 +76,9 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The review's overview: where it stands in the lifecycle, what waits for whom, its grades
     per area and regulation, and the ways to its areas, report, plan and history. The findings
     and texts themselves are on the area pages."""
-    review = visible_review(request, pk, "action_plan", "survey_round__questionnaire")
+    review = visible_review(
+        request, pk, "action_plan", "survey_round__questionnaire", "imported__source"
+    )
     user = request_user(request)
     can_change = user.has_perm("reviews.change_review", review)
     manages = holds(user, "reviews.manage")
