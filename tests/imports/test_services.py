@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionItem, FollowUp, PlanStatus
@@ -306,3 +308,50 @@ def test_only_the_kansli_imports(role: str, protocol: ProtocolVersion) -> None:
         report_import(by=person, name="a.txt", data=DATA, read=reader_of(parsed_report()))
     with pytest.raises(PermissionDenied):
         source_keep(by=person, name="a.txt", data=DATA)
+
+
+_TEXT = st.text(max_size=30) | st.sampled_from(["", " ", "Å\u00adÖ", "A\x00B", "x" * 300])
+_GRADE = st.none() | st.sampled_from(["A", "B", "C", "D", "E", "", "Ä"])
+_DATE = st.none() | st.sampled_from(["2019-03-14", "2025-13-45", "3 mars 2026", ""]) | _TEXT
+
+
+@st.composite
+def readings(draw: st.DrawFn) -> ParsedReport:
+    """Any report a reader might give, sensible or not: names of any text and length, dates that
+    are none, grades outside the scale, plan items for areas and criteria that do not exist."""
+    report = parsed_report(
+        unit=draw(st.none() | _TEXT),
+        specialty=draw(st.none() | _TEXT),
+        date=draw(_DATE),
+        inspectors=draw(st.lists(_TEXT, max_size=3)),
+        regulations=draw(st.lists(st.sampled_from(["SOSFS 2015:8", "HSLF-FS 2021:8", "X"]))),
+    )
+    report.summary.styrkor = draw(st.lists(_TEXT, max_size=3))
+    for area in report.areas.values():
+        area.narrative = draw(st.none() | _TEXT)
+        area.adjusted = draw(_GRADE)
+        area.grades = {"SOSFS 2015:8": draw(_GRADE), "HSLF-FS 2021:8": draw(_GRADE)}
+    for item in report.plan:
+        item.area = draw(st.none() | st.sampled_from(["D", "Z", ""]))
+        item.criterion = draw(st.none() | st.sampled_from(["D1", "D1", "Q9"]))
+        item.due = draw(_DATE)
+        item.responsible = draw(st.none() | _TEXT)
+        item.action = draw(_TEXT)
+    return report
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(parsed=readings(), data=st.binary(min_size=1, max_size=8))
+def test_any_reading_is_stored_or_refused_never_a_crash(
+    kansli: User, protocol: ProtocolVersion, parsed: ParsedReport, data: bytes
+) -> None:
+    result = report_import(by=kansli, name="x.txt", data=data, read=reader_of(parsed))
+    assert result.outcome in {"imported", "duplicate"}
+    review = Review.objects.get(pk=result.review)
+    assert review.status == Status.AVSLUTAD
+    assert review.regulations
+    for grade in AreaGrade.objects.filter(assessment__review=review):
+        assert grade.grade in grade.assessment.area.grades
+        assert grade.adjusted_grade in {"", *grade.assessment.area.grades}

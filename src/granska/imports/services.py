@@ -13,6 +13,7 @@ import importlib
 import logging
 from collections.abc import Callable
 from pathlib import PurePath
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -20,10 +21,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from granska.accounts.limits import FULL_NAME_MAX_CHARS
 from granska.accounts.models import Role, User
 from granska.accounts.rules import require
 from granska.actionplans.dates import PlanDateError, plan_date_read
-from granska.actionplans.limits import DATE_TEXT_MAX_CHARS, PERSON_MAX_CHARS
+from granska.actionplans.limits import ACTION_MAX_CHARS, DATE_TEXT_MAX_CHARS, PERSON_MAX_CHARS
 from granska.actionplans.models import ActionItem, ActionPlan, FollowUp, PlanStatus
 from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.choices import REGULATION_FIELDS
@@ -48,7 +50,7 @@ from granska.reviews.models import (
     UnitKind,
     name_key,
 )
-from granska.text import clean_line
+from granska.text import clean_line, clean_text
 from granska.workflow.imported import review_imported
 
 logger = logging.getLogger(__name__)
@@ -369,10 +371,11 @@ def _plan_store(review: Review, parsed: ParsedReport, areas: dict[str, Area]) ->
         if area is None:
             continue
         key = (area.code, criterion.code if criterion else None)
-        action = clean_line(item.action)
+        action = _clip(clean_text(item.action).strip(), ACTION_MAX_CHARS)
         if key in items:
             earlier = items[key]
-            earlier.action = "\n\n".join(part for part in (earlier.action, action) if part)
+            joined = "\n\n".join(part for part in (earlier.action, action) if part)
+            earlier.action = _clip(joined, ACTION_MAX_CHARS)
             earlier.save(update_fields=["action"])
             continue
         completion_text, completion_date = _plan_date(item.due)
@@ -393,6 +396,18 @@ def _plan_store(review: Review, parsed: ParsedReport, areas: dict[str, Area]) ->
             ),
             followup=FollowUp.CONFIRMED,
         )
+
+
+def _storable(value: Any) -> Any:
+    """The reading as JSON PostgreSQL stores: without NUL, which jsonb refuses (the readers
+    give none; a NUL in a string read would otherwise lose the whole file)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {key: _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
 
 
 @transaction.atomic
@@ -430,7 +445,7 @@ def reading_store(*, by: User, parsed: ParsedReport, source: SourceFile) -> Revi
     review.save()
     seen: set[int] = set()
     for name in parsed.header.inspectors:
-        name = clean_line(name)
+        name = _clip(clean_line(name), FULL_NAME_MAX_CHARS)
         if not name:
             continue
         inspector = _inspector_for(name)
@@ -443,12 +458,13 @@ def reading_store(*, by: User, parsed: ParsedReport, source: SourceFile) -> Revi
         if area is None:
             continue
         reading = parsed.areas.get(code)
-        narrative = _clip((reading.narrative or "") if reading else "", NARRATIVE_MAX_CHARS)
+        narrative = clean_text((reading.narrative or "") if reading else "").strip()
+        narrative = _clip(narrative, NARRATIVE_MAX_CHARS)
         assessment = AreaAssessment.objects.create(review=review, area=area, narrative=narrative)
         _grades_store(review, assessment, parsed, known)
     _plan_store(review, parsed, areas)
     review = review_imported(review=review, status=Status.AVSLUTAD, by=by)
     ImportedReview.objects.create(
-        review=review, source=source, reading=report_json(parsed), imported_by=by
+        review=review, source=source, reading=_storable(report_json(parsed)), imported_by=by
     )
     return review
