@@ -349,6 +349,7 @@ def test_any_reading_is_stored_or_refused_never_a_crash(
 ) -> None:
     result = report_import(by=kansli, name="x.txt", data=data, read=reader_of(parsed))
     assert result.outcome in {"imported", "duplicate"}
+    assert result.review is not None
     review = Review.objects.get(pk=result.review)
     assert review.status == Status.AVSLUTAD
     assert review.regulations
