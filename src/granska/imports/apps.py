@@ -7,5 +7,4 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Imports")
 
     def ready(self) -> None:
-        # Registers the app's permissions with django-rules.
-        from granska.imports import rules  # noqa: F401
+        from granska.imports import rules  # noqa: F401  (registers the permissions)

@@ -1,5 +1,8 @@
-"""Who may import earlier reports: the kansli (the command acts as one of them, the page is
-theirs)."""
+"""Who may import earlier reports (django-rules).
+
+- `imports.import`: the kansli, on the command line and on the import page: an imported review
+  is the kansli's record of history, and the files may hold anything.
+"""
 
 from granska.accounts.rules import grant, is_kansli
 
