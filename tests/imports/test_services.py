@@ -18,6 +18,7 @@ from granska.imports.parsed import ParsedReport, report_json
 from granska.imports.services import (
     IMPORTED_CARE_PROVIDER,
     IMPORTED_REGION,
+    reading_of,
     reading_store,
     report_import,
     source_keep,
@@ -243,6 +244,8 @@ def test_the_same_file_again_is_a_duplicate_naming_its_review(
     again = report_import(by=kansli, name="b.txt", data=DATA, read=reader_of(parsed_report()))
     assert again.outcome == "duplicate"
     assert again.review == first.review
+    # What the first import read, as it read it.
+    assert again.report == parsed_report()
     assert again.message is not None
     assert str(first.review) in again.message
     assert (Review.objects.count(), SourceFile.objects.count()) == (reviews, files)
@@ -356,3 +359,8 @@ def test_any_reading_is_stored_or_refused_never_a_crash(
     for grade in AreaGrade.objects.filter(assessment__review=review):
         assert grade.grade in grade.assessment.area.grades
         assert grade.adjusted_grade in {"", *grade.assessment.area.grades}
+
+
+@given(parsed=readings())
+def test_a_reading_comes_back_from_its_json(parsed: ParsedReport) -> None:
+    assert report_json(reading_of(report_json(parsed))) == report_json(parsed)

@@ -30,7 +30,17 @@ from granska.actionplans.models import ActionItem, ActionPlan, FollowUp, PlanSta
 from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.choices import REGULATION_FIELDS
 from granska.imports.models import ImportedReview, SourceFile
-from granska.imports.parsed import AREA_CODES, FileResult, ParsedReport, report_json
+from granska.imports.parsed import (
+    AREA_CODES,
+    AreaReading,
+    FileResult,
+    Header,
+    ParsedReport,
+    PlanItem,
+    ProtocolMatch,
+    Summary,
+    report_json,
+)
 from granska.lifecycle import Status, months_after
 from granska.reviews.limits import (
     NARRATIVE_MAX_CHARS,
@@ -106,6 +116,54 @@ def _duplicate_of(sha256: str) -> ImportedReview | None:
     )
 
 
+def reading_of(stored: dict[str, Any]) -> ParsedReport:
+    """The parsed report back from its JSON (`report_json`, as ImportedReview keeps it): a
+    duplicate's result shows what its first import read, not an empty reading."""
+    header = stored.get("header", {})
+    summary = stored.get("summary", {})
+    protocol = stored.get("protocol")
+    report = ParsedReport(
+        header=Header(
+            unit=header.get("unit"),
+            specialty=header.get("specialty"),
+            date=header.get("date"),
+            inspectors=list(header.get("inspectors", [])),
+            regulations=list(header.get("regulations", [])),
+        ),
+        summary=Summary(
+            styrkor=list(summary.get("styrkor", [])),
+            svagheter=list(summary.get("svagheter", [])),
+            forbattringspotential=list(summary.get("forbattringspotential", [])),
+        ),
+        plan=[PlanItem(**item) for item in stored.get("plan", [])],
+        protocol=ProtocolMatch(code=protocol["code"], score=protocol["score"])
+        if protocol
+        else None,
+        unrecognised=list(stored.get("unrecognised", [])),
+    )
+    for code, area in stored.get("areas", {}).items():
+        if code in report.areas:
+            report.areas[code] = AreaReading(
+                narrative=area.get("narrative"),
+                adjusted=area.get("adjusted"),
+                grades=dict(area.get("grades", {})),
+                grade_source=dict(area.get("grade_source", {})),
+                criteria_found=area.get("criteria_found", 0),
+                criteria_expected=area.get("criteria_expected", 0),
+            )
+    return report
+
+
+def _duplicate(name: str, earlier: ImportedReview) -> FileResult:
+    return FileResult(
+        file=name,
+        outcome="duplicate",
+        message=_duplicate_message(earlier),
+        review=earlier.review_id,
+        report=reading_of(earlier.reading),
+    )
+
+
 def _duplicate_message(earlier: ImportedReview) -> str:
     return _("The file was imported before: review %(review)s (%(name)s).") % {
         "review": earlier.review_id,
@@ -127,12 +185,7 @@ def report_import(
     require(by, "imports.import")
     earlier = _duplicate_of(sha256_of(data))
     if earlier is not None:
-        return FileResult(
-            file=name,
-            outcome="duplicate",
-            message=_duplicate_message(earlier),
-            review=earlier.review_id,
-        )
+        return _duplicate(name, earlier)
     try:
         parsed = (read or _reader_default)(name, data)
     except Exception as error:  # a refusal, or a reader's bug: see `_refusal`
@@ -150,12 +203,7 @@ def report_import(
         _stored_forget(stored)
         earlier = _duplicate_of(sha256_of(data))  # the same file, imported meanwhile
         if earlier is not None:
-            return FileResult(
-                file=name,
-                outcome="duplicate",
-                message=_duplicate_message(earlier),
-                review=earlier.review_id,
-            )
+            return _duplicate(name, earlier)
         if isinstance(error, IntegrityError):
             raise
         return FileResult(
