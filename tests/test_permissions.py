@@ -24,6 +24,9 @@ from granska.actionplans.services import ITEM_FIELDS, followup_report, plan_retu
 from granska.catalog.models import ProtocolVersion
 from granska.grading.vocabulary import Outcome
 from granska.imports.batches import batch_create
+from granska.imports.models import ImportedReview
+from granska.imports.parsed import ParsedReport, report_json
+from granska.imports.services import source_keep
 from granska.lifecycle import Status
 from granska.reports.models import DraftComment
 from granska.reports.services import draft_comment_add
@@ -131,6 +134,16 @@ def with_plan(review: Review, status: str = PlanStatus.UTKAST, *, report: bool =
     return review.pk
 
 
+def imported(review: Review) -> int:
+    """Makes the review one imported from a file (its original kept), as `granska import`
+    leaves it. Returns the review's id."""
+    source = source_keep(by=kansli_user(), name="2019-rapport.pdf", data=b"%PDF-1.7 rapport")
+    ImportedReview.objects.create(
+        review=review, source=source, reading=report_json(ParsedReport()), imported_by=None
+    )
+    return review.pk
+
+
 def item_of(review_pk: int) -> int:
     return ActionItem.objects.get(plan__review_id=review_pk).pk
 
@@ -216,6 +229,8 @@ TABLE: dict[str, Url] = {
         lambda r: reverse("reviews:units"), GET=KANSLI_ONLY, POST=KANSLI_ONLY | {"kansli": 422}
     ),
     "reviews:history": Url(lambda r: reverse("reviews:history", args=[r.pk]), GET=WORKERS),
+    # The original file of an imported review: for everyone who reads the review.
+    "reviews:source": Url(lambda r: reverse("reviews:source", args=[imported(r)]), GET=READERS),
     # The assessment as saved, to read: for those who work on the review, in every state.
     "reviews:recorded": Url(lambda r: reverse("reviews:recorded", args=[r.pk]), GET=WORKERS),
     "reviews:recorded-area": Url(

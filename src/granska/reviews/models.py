@@ -267,6 +267,13 @@ class Review(models.Model):
         """The regulations in scope, in the order the report's grade columns use."""
         return tuple(r.value for r in REGULATIONS if getattr(self, REGULATION_FIELDS[r]))
 
+    @property
+    def is_imported(self) -> bool:
+        """Whether the review was made from an earlier report (`granska.imports`, the layer
+        above, links its ImportedReview as `imported`): read-only history, which no booking
+        change, assessment, move or corrected final report touches."""
+        return hasattr(self, "imported")
+
 
 class Assignment(models.Model):
     """An inspector assigned to a review (two per review)."""

@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from granska.accounts.models import Role, User
 from granska.catalog.models import Area, Criterion
@@ -26,7 +27,7 @@ from granska.catalog.suggestions import area_suggestions, suggestion_label, sugg
 from granska.choices import LEVEL_LABELS, OUTCOME_LABELS
 from granska.grading import Suggestion
 from granska.grading.vocabulary import Level, Outcome, Regulation
-from granska.lifecycle import Status, months_after
+from granska.lifecycle import REPORT_FINAL, Status, months_after
 from granska.reviews.inputs import (
     AreaInput,
     SentFinding,
@@ -477,11 +478,26 @@ def review_next_due(review: Review) -> datetime.date | None:
     return next_review_due(issued) if issued else None
 
 
+def reviews_latest_first(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """`reviews` with a unit's latest first, by the reviews' dates, not by when their rows were
+    made: a report imported today from years ago is not the latest. A review under way (its
+    report not final) is the latest whatever its date; then the final reports by their date
+    (the visit's when it has none), an undated one last."""
+    return reviews.annotate(
+        under_way=Case(
+            When(status__in=list(REPORT_FINAL), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        dated=Coalesce("final_report_date", "visit_date"),
+    ).order_by("-under_way", F("dated").desc(nulls_last=True), "-created_at", "-pk")
+
+
 def reviews_due_again(today: datetime.date) -> list[tuple[Review, datetime.date]]:
     """Each unit's latest review, when it has a final report and the new review falls due
     within a year (or already has); a unit whose latest review is under way is not due."""
     horizon = today + datetime.timedelta(days=NEW_REVIEW_HORIZON_DAYS)
-    latest = Review.objects.filter(unit=OuterRef("unit")).order_by("-created_at", "-pk")
+    latest = reviews_latest_first(Review.objects.filter(unit=OuterRef("unit")))
     reviews = Review.objects.filter(
         pk=Subquery(latest.values("pk")[:1]), final_report_date__isnull=False
     ).select_related("unit", "specialty")
@@ -495,7 +511,7 @@ def unit_next_reviews(unit: Unit) -> list[tuple[Review, datetime.date]]:
     """When the unit is due for a new review: after its latest review, once that has a final
     report. A review followed by a newer one is done with, and so is its date; while the newer
     one is under way the unit is not due."""
-    latest = Review.objects.filter(unit=unit).order_by("-created_at", "-pk").first()
+    latest = reviews_latest_first(Review.objects.filter(unit=unit)).first()
     if latest is None or (day := review_next_due(latest)) is None:
         return []
     return [(latest, day)]

@@ -37,6 +37,11 @@ from granska.reviews.models import (
 from granska.text import clean_text
 
 
+def imported_refusal() -> str:
+    """Why an imported review is not changed: it is the record of an earlier report."""
+    return _("The review was imported from an earlier report: it is kept as that report was.")
+
+
 @transaction.atomic
 def review_create(
     *,
@@ -258,6 +263,8 @@ def review_booking_change(
     report is published."""
     require(by, "reviews.manage")
     review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.is_imported:
+        raise ValidationError({"status": imported_refusal()})
     if visit_date != review.visit_date and review.status in REPORT_FINAL:
         raise ValidationError(
             {"visit_date": _("The visit date is part of the issued final report and stays.")}

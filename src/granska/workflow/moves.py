@@ -36,6 +36,7 @@ from granska.reports.issuing import report_issue_final
 from granska.reports.limits import REASON_MAX_CHARS
 from granska.reports.models import DraftComment, FinalReport
 from granska.reviews.models import AreaGrade, Review, StatusChange
+from granska.reviews.services import imported_refusal
 from granska.text import clean_text
 from granska.workflow.announce import move_announce, report_announce
 from granska.workflow.facts import review_facts
@@ -92,7 +93,10 @@ def problem_text(problem: Problem, facts: ReviewFacts, target: Status) -> str:
 
 def _move(*, review: Review, target: Status, by: User, actors: frozenset[Actor]) -> None:
     """Moves `review` (locked by the caller) to `target` after checking the lifecycle once more,
-    and records who and when. Every change of status passes here."""
+    and records who and when. Every change of status passes here (an imported review, made in
+    its state by `workflow.imported`, never moves)."""
+    if review.is_imported:
+        raise ValidationError({"status": imported_refusal()})
     facts = review_facts(review)
     problems = move_problems(facts, target, actors)
     if problems:
@@ -162,6 +166,9 @@ def final_report_correct(*, review: Review, by: User, reason: str | None) -> Fin
     A correction says why (`reason`, shown in the version list and inside the report); an empty
     or missing reason is refused."""
     require(by, "reviews.manage")
+    if review.is_imported:
+        # Granska never issued its report: the original file is the report.
+        raise ValidationError({"status": imported_refusal()})
     if reason is None:
         raise ValidationError({"reason": not_sent(_("Reason for the correction"))})
     reason = clean_text(reason).strip()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 import granska.converters  # noqa: F401 - registers the path converters used below
-from granska.web.views import assessment, kansli
+from granska.web.views import assessment, imported, kansli
 from granska.web.views import reviews as pages
 
 app_name = "reviews"
@@ -26,4 +26,5 @@ urlpatterns = [
     path("<id:pk>/inspektorer/<id:user_pk>/ta-bort/", kansli.unassign_view, name="unassign"),
     path("<id:pk>/status/", kansli.move_view, name="move"),
     path("<id:pk>/bokning/", kansli.booking_change_view, name="booking-change"),
+    path("<id:pk>/kalla/", imported.source_view, name="source"),
 ]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from granska.imports.selectors import imported_notice
 from granska.reports.docx import DOCX_TYPE, docx_render
 from granska.reports.html import html_context, html_render
 from granska.reports.models import DraftComment, FinalReport
@@ -45,7 +46,7 @@ logger = logging.getLogger(__name__)
 def _readable_report(request: HttpRequest, pk: int) -> Review:
     """The review whose report the person may read: 404 if they may not see the review, 403 if
     they may see it but not (yet) its report."""
-    review = visible_review(request, pk)
+    review = visible_review(request, pk, "imported__source")
     if not request_user(request).has_perm("reports.view_report", review):
         raise PermissionDenied
     return review
@@ -95,8 +96,11 @@ def _render_report(
     typed = request.POST.get("answer" if failed.startswith("answer-") else "text", "")
     context = html_context(report_data(review)) | {
         "review": review,
+        "imported_notice": imported_notice(review),
         "versions": list(FinalReport.objects.filter(review=review).order_by("-version")),
-        "may_reissue": user.has_perm("reviews.manage") and not report_is_draft(review),
+        "may_reissue": user.has_perm("reviews.manage")
+        and not report_is_draft(review)
+        and not review.is_imported,
         # The faktagranskning's comments stay with the review and show wherever they were made.
         "comments": comments if comments or may_comment else None,
         "may_comment": may_comment,

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from granska.accounts.rules import holds
 from granska.catalog.models import Area
+from granska.imports.selectors import imported_notice, imported_review_ids
 from granska.lifecycle import ASSESSMENT_OPEN, REPORT_FINAL
 from granska.notices.selectors import notices_for
 from granska.reviews.selectors import REVIEW_SORT_DEFAULT, review_list, review_overview
@@ -61,6 +62,7 @@ def review_list_view(request: HtmxHttpRequest) -> HttpResponse:
         "reviews": page.items,
         "headers": sort_headers(REVIEW_COLUMNS, sort, request.GET),
         "sort": sort,
+        "imported_ids": imported_review_ids(list(page.items)),
     }
     template = "reviews/review_list.html"
     if request.htmx:
@@ -74,7 +76,9 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The review's overview: where it stands in the lifecycle, what waits for whom, its grades
     per area and regulation, and the ways to its areas, report, plan and history. The findings
     and texts themselves are on the area pages."""
-    review = visible_review(request, pk, "action_plan", "survey_round__questionnaire")
+    review = visible_review(
+        request, pk, "action_plan", "survey_round__questionnaire", "imported__source"
+    )
     user = request_user(request)
     can_change = user.has_perm("reviews.change_review", review)
     manages = holds(user, "reviews.manage")
@@ -91,6 +95,7 @@ def review_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "reviews/review_detail.html",
         {
             "review": review,
+            "imported_notice": imported_notice(review),
             "steps": overview.steps,
             "waiting": review_waiting(overview.standing, user, late_since=overview.unit_late),
             "grid": overview.grid,
