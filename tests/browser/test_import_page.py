@@ -15,7 +15,7 @@ from granska.accounts.models import User
 from granska.imports.batches import batch_create, batch_item_read
 from granska.imports.models import BatchItem, BatchItemState
 from tests.browser.conftest import KANSLI, assert_accessible, log_in, menu, screenshot
-from tests.imports.importer import BROKEN, UNIT_A, importer_in_place, variant_a, variant_b
+from tests.imports.importer import BROKEN, UNIT_A, variant_a, variant_b
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
@@ -23,9 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo")]
 
 
 def test_the_kansli_uploads_follows_the_reading_and_confirms_one(
-    page: Page, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+    page: Page, seeds_dir: Path
 ) -> None:
-    importer_in_place(monkeypatch)
     log_in(page, KANSLI)
     menu(page)
     page.get_by_role("link", name="Importera rapporter").click()
@@ -81,12 +80,9 @@ def test_the_kansli_uploads_follows_the_reading_and_confirms_one(
 
 
 @pytest.mark.parametrize("page", [390], indirect=True)
-def test_the_previews_fit_a_phone(
-    page: Page, seeds_dir: Path, monkeypatch: pytest.MonkeyPatch, settings: Any
-) -> None:
+def test_the_previews_fit_a_phone(page: Page, seeds_dir: Path, settings: Any) -> None:
     """The previews opened whole (long names, narratives, the plan) at 390 px: no sideways
     scroll of the page, no serious accessibility violation."""
-    importer_in_place(monkeypatch)
     settings.TASKS = IMMEDIATE
     kansli = User.objects.get(email=KANSLI)
     batch = batch_create(

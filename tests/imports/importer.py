@@ -6,7 +6,6 @@ whichever is there, so that after the merge the real path is the one they take.
 The report texts are variants of the seeds (read from the shared folder, never copied into the
 project): another unit, date and inspectors on seed 000, another health centre on seed 001."""
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -74,24 +73,6 @@ def fake_store(*, by: User, parsed: ParsedReport, source: SourceFile) -> Review:
         review=review, source=source, reading=report_json(parsed), imported_by=by
     )
     return review
-
-
-def real_reader() -> bool:
-    return importlib.util.find_spec("granska.imports.reading") is not None
-
-
-def real_store() -> bool:
-    if importlib.util.find_spec("granska.imports.services") is None:
-        return False
-    return hasattr(importlib.import_module("granska.imports.services"), "reading_store")
-
-
-def importer_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real importer where it is on main, the stand-in where it is not yet."""
-    if not real_reader():
-        monkeypatch.setattr(batches, "file_read", fake_read)
-    if not real_store():
-        monkeypatch.setattr(batches, "reading_import", fake_store)
 
 
 def patched_importer(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -218,20 +218,6 @@ def test_a_bar_on_a_terminal_only() -> None:
     assert pipe.getvalue() == ""
 
 
-def _readers_present() -> bool:
-    try:
-        importlib.import_module("granska.imports.reading")
-        importlib.import_module("granska.imports.catalogs")
-    except ModuleNotFoundError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(
-    not _readers_present(),
-    reason="LOUD SKIP: granska.imports.reading / catalogs are not on this branch yet (issue 13's "
-    "readers); the seeds' import runs once they are",
-)
 def test_the_seeds_import_in_the_contracts_shape(
     kansli: User, protocol: ProtocolVersion, seeds_dir: Path
 ) -> None:

@@ -18,7 +18,7 @@ from granska.catalog.models import ProtocolVersion
 from granska.imports.batches import batch_create
 from granska.imports.models import BatchItem, BatchItemState, ImportBatch
 from tests.factories import UserFactory
-from tests.imports.importer import BROKEN, UNIT_A, importer_in_place, variant_a, variant_b
+from tests.imports.importer import BROKEN, UNIT_A, variant_a, variant_b
 
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 Capture = Callable[..., Any]
@@ -27,8 +27,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def importer(monkeypatch: pytest.MonkeyPatch, protocol: ProtocolVersion) -> None:
-    importer_in_place(monkeypatch)
+def catalog(protocol: ProtocolVersion) -> None:
+    """The shipped catalog, which the reader matches against."""
 
 
 @pytest.fixture

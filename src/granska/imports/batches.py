@@ -11,7 +11,6 @@ The reader and the storing belong to the importer (`granska.imports.reading`,
 
 import functools
 import hashlib
-import importlib
 import io
 import logging
 import posixpath
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from granska.accounts.models import User
 from granska.accounts.rules import require
+from granska.imports.catalogs import catalog_indexes
 from granska.imports.models import (
     BatchItem,
     BatchItemState,
@@ -46,6 +46,8 @@ from granska.imports.parsed import (
     Summary,
     report_json,
 )
+from granska.imports.reading import ReportRefused, report_read
+from granska.imports.services import reading_store
 from granska.reviews.models import Review
 
 logger = logging.getLogger(__name__)
@@ -65,21 +67,15 @@ NAME_LENGTH = 255  # BatchItem.name, SourceFile.name
 def file_read(name: str, data: bytes) -> ParsedReport | str:
     """What the importer reads in the file (`reading.report_read` against the loaded protocol
     versions), or the message of its refusal (`ReportRefused`)."""
-    # Imported by name: the reader is the importer's and comes to main on its own branch.
-    reading = importlib.import_module("granska.imports.reading")
-    catalogs = importlib.import_module("granska.imports.catalogs")
     try:
-        parsed: ParsedReport = reading.report_read(name, data, catalogs.catalog_indexes())
-    except reading.ReportRefused as refused:
+        return report_read(name, data, catalog_indexes())
+    except ReportRefused as refused:
         return str(refused.message)
-    return parsed
 
 
 def reading_import(*, by: User, parsed: ParsedReport, source: SourceFile) -> Review:
     """The importer's storing of what was read as a review (with its ImportedReview)."""
-    services = importlib.import_module("granska.imports.services")
-    review: Review = services.reading_store(by=by, parsed=parsed, source=source)
-    return review
+    return reading_store(by=by, parsed=parsed, source=source)
 
 
 # ---- Creating a batch --------------------------------------------------------------------------

@@ -9,7 +9,6 @@ a report already read (the page's batch reads first, confirms later). Both are t
 
 import datetime
 import hashlib
-import importlib
 import logging
 from collections.abc import Callable
 from pathlib import PurePath
@@ -29,6 +28,7 @@ from granska.actionplans.limits import ACTION_MAX_CHARS, DATE_TEXT_MAX_CHARS, PE
 from granska.actionplans.models import ActionItem, ActionPlan, FollowUp, PlanStatus
 from granska.catalog.models import Area, Criterion, ProtocolVersion
 from granska.choices import REGULATION_FIELDS
+from granska.imports.catalogs import catalog_indexes
 from granska.imports.models import ImportedReview, SourceFile
 from granska.imports.parsed import (
     AREA_CODES,
@@ -41,6 +41,7 @@ from granska.imports.parsed import (
     Summary,
     report_json,
 )
+from granska.imports.reading import report_read
 from granska.lifecycle import Status, months_after
 from granska.reviews.limits import (
     NARRATIVE_MAX_CHARS,
@@ -84,13 +85,8 @@ Reader = Callable[[str, bytes], ParsedReport]
 
 
 def _reader_default(name: str, data: bytes) -> ParsedReport:
-    """The readers of the other branches of issue 13 (`imports.reading`, `imports.catalogs`),
-    loaded by name while they are written beside this module; the direct import replaces this
-    once both are in."""
-    reading = importlib.import_module("granska.imports.reading")
-    catalogs = importlib.import_module("granska.imports.catalogs")
-    report: ParsedReport = reading.report_read(name, data, catalogs.catalog_indexes())
-    return report
+    """The reader: `report_read` against the loaded protocol versions."""
+    return report_read(name, data, catalog_indexes())
 
 
 def _refusal(error: Exception) -> str:
