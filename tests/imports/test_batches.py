@@ -22,7 +22,6 @@ from granska.imports.batches import (
     batch_confirm,
     batch_create,
     batch_item_read,
-    report_from_reading,
     zip_reports,
 )
 from granska.imports.models import BatchItem, BatchItemState, ImportedReview, SourceFile
@@ -34,6 +33,7 @@ from granska.imports.parsed import (
     PlanItem,
     ProtocolMatch,
     Summary,
+    report_from_json,
     report_json,
 )
 from tests.factories import UserFactory
@@ -313,6 +313,6 @@ def test_what_is_imported_is_what_the_preview_showed() -> None:
         protocol=ProtocolMatch("spur-st-2025", 0.93),
         unrecognised=["en rad"],
     )
-    back = report_from_reading(report_json(report), source_kind="pdf")
+    back = report_from_json(report_json(report), source_kind="pdf")
     assert report_json(back) == report_json(report)
     assert back.source_kind == "pdf"

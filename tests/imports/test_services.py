@@ -14,11 +14,10 @@ from granska.accounts.models import Role, User
 from granska.actionplans.models import ActionItem, FollowUp, PlanStatus
 from granska.catalog.models import ProtocolVersion
 from granska.imports.models import ImportedReview, SourceFile
-from granska.imports.parsed import ParsedReport, report_json
+from granska.imports.parsed import ParsedReport, report_from_json, report_json
 from granska.imports.services import (
     IMPORTED_CARE_PROVIDER,
     IMPORTED_REGION,
-    reading_of,
     reading_store,
     report_import,
     source_keep,
@@ -363,4 +362,4 @@ def test_any_reading_is_stored_or_refused_never_a_crash(
 
 @given(parsed=readings())
 def test_a_reading_comes_back_from_its_json(parsed: ParsedReport) -> None:
-    assert report_json(reading_of(report_json(parsed))) == report_json(parsed)
+    assert report_json(report_from_json(report_json(parsed))) == report_json(parsed)

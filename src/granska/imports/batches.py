@@ -36,14 +36,8 @@ from granska.imports.models import (
     SourceFile,
 )
 from granska.imports.parsed import (
-    AREA_CODES,
-    REGULATIONS,
-    AreaReading,
-    Header,
     ParsedReport,
-    PlanItem,
-    ProtocolMatch,
-    Summary,
+    report_from_json,
     report_json,
 )
 from granska.imports.reading import ReportRefused, report_read
@@ -284,67 +278,6 @@ def batch_item_read(item_id: int) -> str:
 # ---- Confirming --------------------------------------------------------------------------------
 
 
-def _optional_str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def report_from_reading(reading: dict[str, Any], *, source_kind: str) -> ParsedReport:
-    """The ParsedReport back from its JSON (`report_json`), as the item's preview showed it: what
-    is imported is what the kansli saw. (The criteria codes, used for the protocol match only,
-    are not in the JSON; the match itself is.)"""
-    header = reading.get("header") or {}
-    summary = reading.get("summary") or {}
-    areas: dict[str, AreaReading] = {}
-    for code in AREA_CODES:
-        area = (reading.get("areas") or {}).get(code) or {}
-        grades = area.get("grades") or {}
-        sources = area.get("grade_source") or {}
-        areas[code] = AreaReading(
-            narrative=_optional_str(area.get("narrative")),
-            adjusted=_optional_str(area.get("adjusted")),
-            grades={regulation: grades.get(regulation) for regulation in REGULATIONS}
-            | {key: value for key, value in grades.items() if key not in REGULATIONS},
-            grade_source={regulation: sources.get(regulation) for regulation in REGULATIONS}
-            | {key: value for key, value in sources.items() if key not in REGULATIONS},
-            criteria_found=int(area.get("criteria_found") or 0),
-            criteria_expected=int(area.get("criteria_expected") or 0),
-        )
-    protocol = reading.get("protocol")
-    return ParsedReport(
-        header=Header(
-            unit=_optional_str(header.get("unit")),
-            specialty=_optional_str(header.get("specialty")),
-            date=_optional_str(header.get("date")),
-            inspectors=list(header.get("inspectors") or []),
-            regulations=list(header.get("regulations") or []),
-        ),
-        summary=Summary(
-            styrkor=list(summary.get("styrkor") or []),
-            svagheter=list(summary.get("svagheter") or []),
-            forbattringspotential=list(summary.get("forbattringspotential") or []),
-        ),
-        areas=areas,
-        plan=[
-            PlanItem(
-                area=_optional_str(item.get("area")),
-                criterion=_optional_str(item.get("criterion")),
-                criterion_text=str(item.get("criterion_text") or ""),
-                action=str(item.get("action") or ""),
-                due=_optional_str(item.get("due")),
-                responsible=_optional_str(item.get("responsible")),
-                follow_up=_optional_str(item.get("follow_up")),
-                follow_up_responsible=_optional_str(item.get("follow_up_responsible")),
-            )
-            for item in reading.get("plan") or []
-        ],
-        protocol=ProtocolMatch(code=protocol["code"], score=float(protocol["score"]))
-        if isinstance(protocol, dict)
-        else None,
-        unrecognised=list(reading.get("unrecognised") or []),
-        source_kind=source_kind,
-    )
-
-
 def _source_kind(source: SourceFile) -> str:
     return "pdf" if (source.content.name or "").endswith(".pdf") else "text"
 
@@ -392,7 +325,7 @@ def batch_confirm(*, by: User, batch: ImportBatch, item_ids: Sequence[int]) -> l
                 }
                 item.save(update_fields=["state", "review", "message"])
                 continue
-            parsed = report_from_reading(item.reading or {}, source_kind=_source_kind(item.source))
+            parsed = report_from_json(item.reading or {}, source_kind=_source_kind(item.source))
             try:
                 with transaction.atomic():
                     review = reading_import(by=by, parsed=parsed, source=item.source)

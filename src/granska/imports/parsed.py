@@ -149,3 +149,65 @@ def result_json(result: FileResult) -> dict[str, Any]:
         "message": result.message,
         "review": result.review,
     } | body
+
+
+def _optional_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def report_from_json(reading: dict[str, Any], *, source_kind: str = "text") -> ParsedReport:
+    """The ParsedReport back from its JSON (`report_json`): what an import page's preview showed
+    (what is imported is what the kansli saw) or what an ImportedReview keeps. Whatever the JSON
+    holds, a value of the wrong type reads as unknown. (The criteria codes, used for the
+    protocol match only, are not in the JSON; the match itself is.)"""
+    header = reading.get("header") or {}
+    summary = reading.get("summary") or {}
+    areas: dict[str, AreaReading] = {}
+    for code in AREA_CODES:
+        area = (reading.get("areas") or {}).get(code) or {}
+        grades = area.get("grades") or {}
+        sources = area.get("grade_source") or {}
+        areas[code] = AreaReading(
+            narrative=_optional_str(area.get("narrative")),
+            adjusted=_optional_str(area.get("adjusted")),
+            grades={regulation: grades.get(regulation) for regulation in REGULATIONS}
+            | {key: value for key, value in grades.items() if key not in REGULATIONS},
+            grade_source={regulation: sources.get(regulation) for regulation in REGULATIONS}
+            | {key: value for key, value in sources.items() if key not in REGULATIONS},
+            criteria_found=int(area.get("criteria_found") or 0),
+            criteria_expected=int(area.get("criteria_expected") or 0),
+        )
+    protocol = reading.get("protocol")
+    return ParsedReport(
+        header=Header(
+            unit=_optional_str(header.get("unit")),
+            specialty=_optional_str(header.get("specialty")),
+            date=_optional_str(header.get("date")),
+            inspectors=list(header.get("inspectors") or []),
+            regulations=list(header.get("regulations") or []),
+        ),
+        summary=Summary(
+            styrkor=list(summary.get("styrkor") or []),
+            svagheter=list(summary.get("svagheter") or []),
+            forbattringspotential=list(summary.get("forbattringspotential") or []),
+        ),
+        areas=areas,
+        plan=[
+            PlanItem(
+                area=_optional_str(item.get("area")),
+                criterion=_optional_str(item.get("criterion")),
+                criterion_text=str(item.get("criterion_text") or ""),
+                action=str(item.get("action") or ""),
+                due=_optional_str(item.get("due")),
+                responsible=_optional_str(item.get("responsible")),
+                follow_up=_optional_str(item.get("follow_up")),
+                follow_up_responsible=_optional_str(item.get("follow_up_responsible")),
+            )
+            for item in reading.get("plan") or []
+        ],
+        protocol=ProtocolMatch(code=protocol["code"], score=float(protocol["score"]))
+        if isinstance(protocol, dict)
+        else None,
+        unrecognised=list(reading.get("unrecognised") or []),
+        source_kind=source_kind,
+    )

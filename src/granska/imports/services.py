@@ -32,13 +32,9 @@ from granska.imports.catalogs import catalog_indexes
 from granska.imports.models import ImportedReview, SourceFile
 from granska.imports.parsed import (
     AREA_CODES,
-    AreaReading,
     FileResult,
-    Header,
     ParsedReport,
-    PlanItem,
-    ProtocolMatch,
-    Summary,
+    report_from_json,
     report_json,
 )
 from granska.imports.reading import report_read
@@ -112,51 +108,13 @@ def _duplicate_of(sha256: str) -> ImportedReview | None:
     )
 
 
-def reading_of(stored: dict[str, Any]) -> ParsedReport:
-    """The parsed report back from its JSON (`report_json`, as ImportedReview keeps it): a
-    duplicate's result shows what its first import read, not an empty reading."""
-    header = stored.get("header", {})
-    summary = stored.get("summary", {})
-    protocol = stored.get("protocol")
-    report = ParsedReport(
-        header=Header(
-            unit=header.get("unit"),
-            specialty=header.get("specialty"),
-            date=header.get("date"),
-            inspectors=list(header.get("inspectors", [])),
-            regulations=list(header.get("regulations", [])),
-        ),
-        summary=Summary(
-            styrkor=list(summary.get("styrkor", [])),
-            svagheter=list(summary.get("svagheter", [])),
-            forbattringspotential=list(summary.get("forbattringspotential", [])),
-        ),
-        plan=[PlanItem(**item) for item in stored.get("plan", [])],
-        protocol=ProtocolMatch(code=protocol["code"], score=protocol["score"])
-        if protocol
-        else None,
-        unrecognised=list(stored.get("unrecognised", [])),
-    )
-    for code, area in stored.get("areas", {}).items():
-        if code in report.areas:
-            report.areas[code] = AreaReading(
-                narrative=area.get("narrative"),
-                adjusted=area.get("adjusted"),
-                grades=dict(area.get("grades", {})),
-                grade_source=dict(area.get("grade_source", {})),
-                criteria_found=area.get("criteria_found", 0),
-                criteria_expected=area.get("criteria_expected", 0),
-            )
-    return report
-
-
 def _duplicate(name: str, earlier: ImportedReview) -> FileResult:
     return FileResult(
         file=name,
         outcome="duplicate",
         message=_duplicate_message(earlier),
         review=earlier.review_id,
-        report=reading_of(earlier.reading),
+        report=report_from_json(earlier.reading),
     )
 
 
