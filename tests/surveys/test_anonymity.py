@@ -411,3 +411,32 @@ def test_no_ip_user_agent_token_or_address_is_stored(client: Client, round_: Rou
     stored = "\n".join(database_text())
     for secret in (IP, FORWARDED_IP, USER_AGENT, token, address, "sparbar"):
         assert secret not in stored
+
+
+@pytest.mark.django_db
+def test_an_answer_whose_round_closes_while_it_waits_is_refused(
+    round_: Round, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The link is found, then the round closes (its invitations deleted) before the answer
+    locks the invitation's row: the link leads nowhere, it is no error."""
+    token = invited(round_, "sen@enhet.test", Group.ST_LAKARE)["sen@enhet.test"]
+    found = Link.objects.select_related("invitation").get()
+    round_close(by=None, round_=round_)
+
+    class Found:
+        """The link as it was read before the close."""
+
+        def filter(self, **_: Any) -> "Found":
+            return self
+
+        def select_related(self, *_: Any) -> "Found":
+            return self
+
+        def first(self) -> Link:
+            return found
+
+    monkeypatch.setattr(Link, "objects", Found())
+    with pytest.raises(LinkUnusable) as refused:
+        answer_submit(token=token, values={}, free_text={})
+    assert refused.value.state == LinkState.CLOSED
+    assert not Answer.objects.filter(round=round_).exists()

@@ -308,7 +308,10 @@ def answer_submit(*, token: str, values: dict[str, str], free_text: dict[str, st
     )
     if link is None:
         raise LinkUnusable(LinkState.UNKNOWN)
-    invitation = Invitation.objects.select_for_update().get(pk=link.invitation_id)
+    invitation = Invitation.objects.select_for_update().filter(pk=link.invitation_id).first()
+    if invitation is None:
+        # The round closed (its invitations deleted) while this answer waited for the row.
+        raise LinkUnusable(LinkState.CLOSED)
     round_ = Round.objects.select_related("questionnaire").get(pk=invitation.round_id)
     if round_.is_closed or round_.closes_on < timezone.localdate():
         raise LinkUnusable(LinkState.CLOSED)
